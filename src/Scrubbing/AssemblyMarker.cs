@@ -1,0 +1,6 @@
+namespace CircuitFinder.Scrubbing;
+
+/// <summary>Marks the assembly; this layer is filled by a later issue.</summary>
+public static class AssemblyMarker
+{
+}
