@@ -1,4 +1,4 @@
-using static TorchSharp.torch;
-var t = ones(2, 3);
-Console.WriteLine(t.sum().item<float>());
-return 0;
+using System.CommandLine;
+using CircuitFinder.Cli;
+
+return CircuitFinderCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace CircuitFinder.Cli.Bench;
+
+/// <summary>Median wall-clock timing and process memory readings for benchmarks.</summary>
+public static class Timing
+{
+    /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times untimed, then returns the median of <paramref name="runs"/> timed runs in ms.</summary>
+    public static double MedianMs(Action action, int warmup, int runs, Action? afterEach = null)
+    {
+        for (int i = 0; i < warmup; i++)
+        {
+            action();
+        }
+
+        var times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            afterEach?.Invoke();
+        }
+
+        Array.Sort(times);
+        return runs % 2 == 1 ? times[runs / 2] : (times[(runs / 2) - 1] + times[runs / 2]) / 2;
+    }
+
+    /// <summary>Peak resident set size of this process in MiB (Linux VmHWM), or null where unavailable.</summary>
+    public static double? PeakRssMiB()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+
+        var kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return kb / 1024.0;
+    }
+}

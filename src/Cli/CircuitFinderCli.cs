@@ -1,0 +1,31 @@
+using System.CommandLine;
+using CircuitFinder.Cli.Commands;
+
+namespace CircuitFinder.Cli;
+
+/// <summary>Builds the <c>circuitfinder</c> command tree and runs it; parse errors are exit code 2.</summary>
+public static class CircuitFinderCli
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("CircuitFinder: automated circuit discovery and verification for transformer language models");
+        root.Add(GlobalOptions.Verbose);
+        root.Add(GlobalOptions.Quiet);
+        root.Add(InfoCommand.Create(stdout, stderr));
+        root.Add(RunCommand.Create(stdout, stderr));
+        root.Add(BenchCommand.Create(stdout, stderr));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                stderr.WriteLine($"error: {error.Message}");
+            }
+
+            stderr.WriteLine("(run with --help for usage)");
+            return ExitCodes.BadInput;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using CircuitFinder.Cli.Bench;
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Cli.Commands;
+
+/// <summary><c>circuitfinder bench forward [--json] [--runs N]</c>.</summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var bench = new Command("bench", "Benchmarks (throughput against the relevant reference)");
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (median reported)", DefaultValueFactory = _ => 7 };
+        var forward = new Command("forward", "Forward pass of a GPT-2-small-shaped random model vs the matmul peak and the hook-free path");
+        forward.Add(json);
+        forward.Add(runs);
+        forward.SetAction(parse => CommandRunner.Execute(
+            () =>
+            {
+                int n = parse.GetValue(runs);
+                if (n <= 0)
+                {
+                    throw new Model.BadInputException($"--runs must be positive, got {n}");
+                }
+
+                var result = ConsoleProgress.Run("bench forward", parse.GetValue(GlobalOptions.Quiet), p => ForwardBenchmark.Run(n, p));
+                if (parse.GetValue(json))
+                {
+                    stdout.WriteLine(JsonOutput.Format(result));
+                }
+                else
+                {
+                    PrintForward(result, stdout);
+                }
+
+                return ExitCodes.Success;
+            },
+            parse.GetValue(GlobalOptions.Verbose),
+            stderr));
+        bench.Add(forward);
+        return bench;
+    }
+
+    private static void PrintForward(JObject r, TextWriter stdout)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"{r["model"]}; {r["threads"]} threads; median of {r["runs"]} runs");
+        stdout.WriteLine(string.Format(inv, "fp32 matmul 1024³: {0:F1} GFLOP/s", (double)r["matmul_1024_gflops"]!));
+        foreach (var s in (JArray)r["shapes"]!)
+        {
+            stdout.WriteLine(string.Format(
+                inv,
+                "forward {0}×{1}: {2:F1} ms, {3:F1} GFLOP/s = {4:P0} of matmul; plain path {5:F1} ms, hooks unused / plain = {6:F3}",
+                (int)s["batch"]!,
+                (int)s["pos"]!,
+                (double)s["median_ms"]!,
+                (double)s["achieved_gflops"]!,
+                (double)s["ratio_to_matmul"]!,
+                (double)s["plain_path_median_ms"]!,
+                (double)s["hooks_unused_over_plain"]!));
+        }
+
+        stdout.WriteLine($"peak RSS: {r["peak_rss_mib"]} MiB");
+    }
+}

@@ -1,0 +1,41 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Cli;
+
+/// <summary>Writes machine output: JSON to stdout, or atomically to a file (temporary file, then rename).</summary>
+public static class JsonOutput
+{
+    public static string Format(JToken json) => json.ToString(Formatting.Indented);
+
+    public static void Write(JToken json, string? path, TextWriter stdout)
+    {
+        if (path is null)
+        {
+            stdout.WriteLine(Format(json));
+            return;
+        }
+
+        WriteAtomically(path, Format(json) + "\n");
+    }
+
+    public static void WriteAtomically(string path, string text)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            File.WriteAllText(tmp, text);
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
+        }
+    }
+}

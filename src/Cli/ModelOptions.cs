@@ -1,0 +1,72 @@
+using System.CommandLine;
+using CircuitFinder.Model;
+using CircuitFinder.Model.Loading;
+using CircuitFinder.Model.Processing;
+using TorchSharp;
+
+namespace CircuitFinder.Cli;
+
+/// <summary>The options that choose and load a model: <c>--model</c>, <c>--weights</c>, processing switches, <c>--device</c>.</summary>
+public sealed class ModelOptions
+{
+    public Option<string> Model { get; } = new("--model", "-m")
+    {
+        Description = "Model folder (HuggingFace GPT-2 or TransformerLens layout) or a weights file inside one",
+        Required = true,
+    };
+
+    public Option<string?> Weights { get; } = new("--weights") { Description = "Weights file to read when the folder has several" };
+
+    public Option<bool> NoProcessing { get; } = new("--no-processing") { Description = "Load the raw checkpoint: no LayerNorm folding or centring" };
+
+    public Option<bool> NoFoldLn { get; } = new("--no-fold-ln") { Description = "Do not fold LayerNorm weights" };
+
+    public Option<bool> NoCenterWritingWeights { get; } = new("--no-center-writing-weights") { Description = "Do not centre writing weights" };
+
+    public Option<bool> NoCenterUnembed { get; } = new("--no-center-unembed") { Description = "Do not centre the unembedding" };
+
+    public Option<bool> NoFoldValueBiases { get; } = new("--no-fold-value-biases") { Description = "Do not fold value biases" };
+
+    public Option<string> Device { get; } = new("--device")
+    {
+        Description = "cpu, or cuda where a CUDA build of libtorch is installed",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Model, Weights, NoProcessing, NoFoldLn, NoCenterWritingWeights, NoCenterUnembed, NoFoldValueBiases, Device })
+        {
+            command.Add(option);
+        }
+    }
+
+    public LoadedModel Load(ParseResult parse)
+    {
+        var processing = parse.GetValue(NoProcessing)
+            ? ProcessingOptions.None
+            : new ProcessingOptions
+            {
+                FoldLn = !parse.GetValue(NoFoldLn),
+                CenterWritingWeights = !parse.GetValue(NoCenterWritingWeights),
+                CenterUnembed = !parse.GetValue(NoCenterUnembed),
+                FoldValueBiases = !parse.GetValue(NoFoldValueBiases),
+            };
+        var device = ResolveDevice(parse.GetValue(Device)!);
+        var loaded = ModelLoader.Load(parse.GetValue(Model)!, new LoadOptions { Processing = processing, WeightsFile = parse.GetValue(Weights) });
+        if (device.type != DeviceType.CPU)
+        {
+            loaded.Model.to(device);
+        }
+
+        return loaded;
+    }
+
+    private static torch.Device ResolveDevice(string name) => name switch
+    {
+        "cpu" => torch.CPU,
+        "cuda" when torch.cuda.is_available() => torch.CUDA,
+        "cuda" => throw new BadInputException("--device cuda: CUDA is not available (this build uses the CPU libtorch)"),
+        _ => throw new BadInputException($"--device: unknown device '{name}' (expected cpu or cuda)"),
+    };
+}

@@ -1,0 +1,78 @@
+using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Processing;
+using CircuitFinder.Model.Tokenizers;
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Model.Loading;
+
+/// <summary>
+/// Loads a model from a folder (or a weights file inside one), recognising the layout from <c>config.json</c>,
+/// converting to TransformerLens keys, checking every weight is finite, and processing weights as asked.
+/// </summary>
+public static class ModelLoader
+{
+    /// <summary>The layouts tried, in order.</summary>
+    public static IReadOnlyList<ICheckpointLayout> Layouts { get; } = [new HuggingFaceGpt2Layout(), new TransformerLensLayout()];
+
+    public static LoadedModel Load(string path, LoadOptions? options = null)
+    {
+        options ??= LoadOptions.Default;
+        string folder, weightsFile;
+        string? explicitWeights = options.WeightsFile;
+        if (File.Exists(path))
+        {
+            folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            explicitWeights ??= Path.GetFullPath(path);
+        }
+        else if (Directory.Exists(path))
+        {
+            folder = Path.GetFullPath(path);
+        }
+        else
+        {
+            throw new BadInputException($"{path}: model folder not found");
+        }
+
+        if (explicitWeights is not null && !File.Exists(explicitWeights))
+        {
+            throw new BadInputException($"{explicitWeights}: weights file not found");
+        }
+
+        string configPath = Path.Combine(folder, "config.json");
+        if (!File.Exists(configPath))
+        {
+            bool hasWeights = WeightFiles.All(folder).Count > 0;
+            throw new BadInputException(hasWeights
+                ? $"{folder}: no config.json beside the weights; a model folder needs one (HuggingFace or TransformerLens keys)"
+                : $"{folder}: no recognisable checkpoint (expected config.json with model.safetensors, pytorch_model.bin or model_final.pth)");
+        }
+
+        var json = JsonFields.ReadObjectFile(configPath);
+        var layout = Layouts.FirstOrDefault(l => l.Recognises(json)) ?? throw Unrecognised(configPath, json);
+        using var converted = layout.Read(folder, json, explicitWeights);
+        weightsFile = converted.WeightsFile;
+
+        var (config, weights, applied) = WeightProcessing.Apply(converted.Config, converted.Weights, options.Processing);
+        try
+        {
+            var model = HookedTransformer.Create(config, weights, weightsFile);
+            var tokenizer = TokenizerLoader.ForModelFolder(folder, config.DVocab, (string?)json["model_type"]);
+            return new LoadedModel(model, tokenizer, folder, layout.Name, weightsFile, applied);
+        }
+        finally
+        {
+            foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static BadInputException Unrecognised(string configPath, JObject json)
+    {
+        string? modelType = (string?)json["model_type"];
+        return modelType is not null
+            ? new BadInputException($"{configPath}: model_type '{modelType}' is not supported yet (supported: gpt2, TransformerLens configs)")
+            : new BadInputException($"{configPath}: not a recognisable config (expected HuggingFace 'model_type' or TransformerLens 'd_model'/'n_layers' keys)");
+    }
+}

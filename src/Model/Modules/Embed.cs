@@ -1,0 +1,29 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Modules;
+
+/// <summary>Token embedding <c>W_E [d_vocab, d_model]</c>.</summary>
+public sealed class Embed : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "W_E")]
+    private readonly Parameter _wE;
+
+    public Embed(long dVocab, long dModel)
+        : base(nameof(Embed))
+    {
+        _wE = new Parameter(zeros(dVocab, dModel), requires_grad: false);
+        register_parameter("W_E", _wE);
+    }
+
+    public Tensor W_E => _wE;
+
+    public override Tensor forward(Tensor tokens)
+    {
+        // tokens: [batch, pos] -> [batch, pos, d_model]
+        long batch = tokens.shape[0], pos = tokens.shape[1];
+        return _wE.index_select(0, tokens.reshape(batch * pos)).view(batch, pos, _wE.shape[1]);
+    }
+}

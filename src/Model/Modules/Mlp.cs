@@ -1,0 +1,130 @@
+using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Hooks;
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Modules;
+
+/// <summary>
+/// TransformerLens MLP: <c>hook_pre = x W_in + b_in</c>; <c>hook_post = act(hook_pre)</c> (for <c>solu_ln</c>,
+/// <c>hook_mid = pre · softmax(pre)</c> and <c>hook_post = mlp.ln(hook_mid)</c>; gated:
+/// <c>hook_pre = x W_gate</c>, <c>hook_pre_linear = x W_in + b_in</c>, <c>hook_post = act(pre) · pre_linear</c>);
+/// out = <c>hook_post W_out + b_out</c>.
+/// </summary>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly HookedTransformerConfig _cfg;
+    [ComponentName(Name = "W_in")]
+    private readonly Parameter _wIn;
+
+    [ComponentName(Name = "b_in")]
+    private readonly Parameter _bIn;
+
+    [ComponentName(Name = "W_out")]
+    private readonly Parameter _wOut;
+
+    [ComponentName(Name = "b_out")]
+    private readonly Parameter _bOut;
+    [ComponentName(Name = "W_gate")]
+    private readonly Parameter? _wGate;
+    [ComponentName(Name = "ln")]
+    private readonly Normalization? _ln;
+    [ComponentName(Name = "hook_pre")]
+    private readonly HookPoint _hookPre = new();
+
+    [ComponentName(Name = "hook_post")]
+    private readonly HookPoint _hookPost = new();
+    [ComponentName(Name = "hook_mid")]
+    private readonly HookPoint? _hookMid;
+
+    [ComponentName(Name = "hook_pre_linear")]
+    private readonly HookPoint? _hookPreLinear;
+
+    public Mlp(HookedTransformerConfig cfg)
+        : base(nameof(Mlp))
+    {
+        _cfg = cfg;
+        long d = cfg.DModel, m = cfg.DMlp;
+        _wIn = new Parameter(zeros(d, m), requires_grad: false);
+        _bIn = new Parameter(zeros(m), requires_grad: false);
+        _wOut = new Parameter(zeros(m, d), requires_grad: false);
+        _bOut = new Parameter(zeros(d), requires_grad: false);
+        register_parameter("W_in", _wIn);
+        register_parameter("b_in", _bIn);
+        if (cfg.GatedMlp)
+        {
+            _wGate = new Parameter(zeros(d, m), requires_grad: false);
+            register_parameter("W_gate", _wGate);
+        }
+
+        register_parameter("W_out", _wOut);
+        register_parameter("b_out", _bOut);
+        register_module("hook_pre", _hookPre);
+        if (cfg.GatedMlp)
+        {
+            _hookPreLinear = new HookPoint();
+            register_module("hook_pre_linear", _hookPreLinear);
+        }
+
+        if (cfg.ActFn == ActivationFunction.SoluLn)
+        {
+            _hookMid = new HookPoint();
+            register_module("hook_mid", _hookMid);
+            _ln = new Normalization(
+                cfg.NormalizationType is NormalizationType.LN ? NormalizationType.LN : NormalizationType.LNPre, m, cfg.Eps);
+            register_module("ln", _ln);
+        }
+
+        register_module("hook_post", _hookPost);
+    }
+
+    public Tensor W_in => _wIn;
+
+    public Tensor b_in => _bIn;
+
+    public Tensor W_out => _wOut;
+
+    public Tensor b_out => _bOut;
+
+    public Tensor? W_gate => _wGate;
+
+    public override Tensor forward(Tensor x)
+    {
+        // x: [b, p, d_model] -> [b, p, d_model]
+        long batch = x.shape[0], pos = x.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
+        var flat = x.reshape(batch * pos, d);
+        Tensor post;
+        if (_wGate is not null)
+        {
+            var pre = _hookPre.forward(matmul(flat, _wGate).view(batch, pos, m)); // [b, p, m]
+            var preLinear = _hookPreLinear!.forward(addmm(_bIn, flat, _wIn, 1, 1).view(batch, pos, m)); // [b, p, m]
+            post = _hookPost.forward(Activate(pre) * preLinear);
+        }
+        else
+        {
+            var pre = _hookPre.forward(addmm(_bIn, flat, _wIn, 1, 1).view(batch, pos, m)); // [b, p, m]
+            if (_cfg.ActFn == ActivationFunction.SoluLn)
+            {
+                var mid = _hookMid!.forward(pre * nn.functional.softmax(pre, -1)); // [b, p, m]
+                post = _hookPost.forward(_ln!.forward(mid));
+            }
+            else
+            {
+                post = _hookPost.forward(Activate(pre));
+            }
+        }
+
+        return addmm(_bOut, post.reshape(batch * pos, m), _wOut, 1, 1).view(batch, pos, d);
+    }
+
+    private Tensor Activate(Tensor pre) => _cfg.ActFn switch
+    {
+        ActivationFunction.GeluNew => nn.functional.gelu(pre, GELU.Approximate.tanh),
+        ActivationFunction.Gelu => nn.functional.gelu(pre),
+        ActivationFunction.Relu => nn.functional.relu(pre),
+        ActivationFunction.Silu => nn.functional.silu(pre),
+        _ => throw new InvalidOperationException($"activation {_cfg.ActFn} is not elementwise"),
+    };
+}

@@ -1,0 +1,77 @@
+using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Hooks;
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Modules;
+
+/// <summary>
+/// TransformerLens' LayerNorm / LayerNormPre / RMSNorm / RMSNormPre, chosen by <see cref="NormalizationType"/>:
+/// centre (LN only), divide by <c>hook_scale</c> = √(mean(x²) + eps), then scale and shift by <c>w</c>, <c>b</c>
+/// where the kind has them. Output passes <c>hook_normalized</c>.
+/// </summary>
+public sealed class Normalization : nn.Module<Tensor, Tensor>
+{
+    private readonly NormalizationType _type;
+    private readonly double _eps;
+    [ComponentName(Name = "w")]
+    private readonly Parameter? _w;
+    [ComponentName(Name = "b")]
+    private readonly Parameter? _b;
+    [ComponentName(Name = "hook_scale")]
+    private readonly HookPoint _hookScale = new();
+    [ComponentName(Name = "hook_normalized")]
+    private readonly HookPoint _hookNormalized = new();
+
+    public Normalization(NormalizationType type, long length, double eps)
+        : base(nameof(Normalization))
+    {
+        if (type == NormalizationType.None)
+        {
+            throw new ArgumentException("no module for normalization None", nameof(type));
+        }
+
+        _type = type;
+        _eps = eps;
+        if (type is NormalizationType.LN or NormalizationType.RMS)
+        {
+            _w = new Parameter(ones(length), requires_grad: false);
+            register_parameter("w", _w);
+        }
+
+        if (type == NormalizationType.LN)
+        {
+            _b = new Parameter(zeros(length), requires_grad: false);
+            register_parameter("b", _b);
+        }
+
+        register_module("hook_scale", _hookScale);
+        register_module("hook_normalized", _hookNormalized);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        // x: [..., length]
+        using var scope = NewDisposeScope();
+        if (_type is NormalizationType.LN or NormalizationType.LNPre)
+        {
+            x = x - x.mean([-1L], keepdim: true);
+        }
+
+        var scale = _hookScale.forward((x.pow(2).mean([-1L], keepdim: true) + _eps).sqrt()); // [..., 1]
+        x = x / scale;
+        if (_w is not null)
+        {
+            x = x * _w;
+        }
+
+        if (_b is not null)
+        {
+            x = x + _b;
+        }
+
+        return _hookNormalized.forward(x).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,149 @@
+using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Hooks;
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Modules;
+
+/// <summary>
+/// One TransformerLens block: <c>ln1</c>, <c>attn</c>, <c>ln2</c>, <c>mlp</c> and the residual hooks.
+/// Sequential (<c>resid_mid = resid_pre + attn_out</c>, <c>resid_post = resid_mid + mlp_out</c>) or
+/// parallel (<c>resid_post = resid_pre + attn_out + mlp(ln2(resid_pre))</c>).
+/// </summary>
+public sealed class TransformerBlock : nn.Module
+{
+    private readonly HookedTransformerConfig _cfg;
+    [ComponentName(Name = "ln1")]
+    private readonly Normalization? _ln1;
+
+    [ComponentName(Name = "ln2")]
+    private readonly Normalization? _ln2;
+    [ComponentName(Name = "attn")]
+    private readonly Attention _attn;
+    [ComponentName(Name = "mlp")]
+    private readonly Mlp? _mlp;
+    [ComponentName(Name = "hook_resid_pre")]
+    private readonly HookPoint _hookResidPre = new();
+
+    [ComponentName(Name = "hook_q_input")]
+    private readonly HookPoint _hookQInput = new();
+
+    [ComponentName(Name = "hook_k_input")]
+    private readonly HookPoint _hookKInput = new();
+
+    [ComponentName(Name = "hook_v_input")]
+    private readonly HookPoint _hookVInput = new();
+    [ComponentName(Name = "hook_attn_out")]
+    private readonly HookPoint _hookAttnOut = new();
+
+    [ComponentName(Name = "hook_resid_mid")]
+    private readonly HookPoint _hookResidMid = new();
+
+    [ComponentName(Name = "hook_mlp_out")]
+    private readonly HookPoint _hookMlpOut = new();
+
+    [ComponentName(Name = "hook_resid_post")]
+    private readonly HookPoint _hookResidPost = new();
+
+    public TransformerBlock(HookedTransformerConfig cfg, int layer)
+        : base(nameof(TransformerBlock))
+    {
+        _cfg = cfg;
+        register_module("hook_resid_pre", _hookResidPre);
+        register_module("hook_q_input", _hookQInput);
+        register_module("hook_k_input", _hookKInput);
+        register_module("hook_v_input", _hookVInput);
+        if (cfg.NormalizationType != NormalizationType.None)
+        {
+            _ln1 = new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps);
+            register_module("ln1", _ln1);
+        }
+
+        _attn = new Attention(cfg, layer);
+        register_module("attn", _attn);
+        register_module("hook_attn_out", _hookAttnOut);
+        if (cfg.HasMlp)
+        {
+            if (!cfg.ParallelAttnMlp)
+            {
+                register_module("hook_resid_mid", _hookResidMid);
+            }
+
+            if (cfg.NormalizationType != NormalizationType.None)
+            {
+                _ln2 = new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps);
+                register_module("ln2", _ln2);
+            }
+
+            _mlp = new Mlp(cfg);
+            register_module("mlp", _mlp);
+            register_module("hook_mlp_out", _hookMlpOut);
+        }
+
+        register_module("hook_resid_post", _hookResidPost);
+    }
+
+    public Attention Attn => _attn;
+
+    public Mlp? MlpModule => _mlp;
+
+    /// <summary>Whether the per-head q/k/v inputs are materialised for this call.</summary>
+    internal bool NeedsSplitInput(bool useSplitQkvInput) =>
+        useSplitQkvInput || _hookQInput.HasHooks || _hookKInput.HasHooks || _hookVInput.HasHooks;
+
+    /// <summary>
+    /// <paramref name="residPre"/> <c>[batch, pos, d_model]</c>; <paramref name="shortformerPos"/> <c>[batch, pos, d_model]</c>
+    /// for shortformer models (added to query and key inputs after ln1), else null. Returns <c>[batch, pos, d_model]</c>.
+    /// </summary>
+    public Tensor Forward(Tensor residPre, Tensor? shortformerPos, Tensor? allowed, ModelRunOptions options)
+    {
+        residPre = _hookResidPre.forward(residPre);
+        Tensor qIn, kIn, vIn;
+        if (NeedsSplitInput(options.UseSplitQkvInput))
+        {
+            var repeated = residPre.unsqueeze(2).expand(-1, -1, _cfg.NHeads, -1); // [b, p, h, d]
+            qIn = Normalize(_ln1, _hookQInput.forward(repeated.clone()));
+            kIn = Normalize(_ln1, _hookKInput.forward(repeated.clone()));
+            vIn = Normalize(_ln1, _hookVInput.forward(repeated.clone()));
+            if (shortformerPos is not null)
+            {
+                var pos = shortformerPos.unsqueeze(2); // [b, p, 1, d]
+                qIn = qIn + pos;
+                kIn = kIn + pos;
+            }
+        }
+        else
+        {
+            var normalized = Normalize(_ln1, residPre);
+            if (shortformerPos is not null)
+            {
+                qIn = normalized + shortformerPos;
+                kIn = qIn;
+                vIn = normalized;
+            }
+            else
+            {
+                qIn = kIn = vIn = normalized;
+            }
+        }
+
+        var attnOut = _hookAttnOut.forward(_attn.Forward(qIn, kIn, vIn, allowed, options.UseAttnResult, options.MaskHasPadding));
+        if (_mlp is null)
+        {
+            return _hookResidPost.forward(residPre + attnOut);
+        }
+
+        if (_cfg.ParallelAttnMlp)
+        {
+            var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, residPre)));
+            return _hookResidPost.forward(residPre + attnOut + mlpOutParallel);
+        }
+
+        var residMid = _hookResidMid.forward(residPre + attnOut);
+        var mlpOut = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, residMid)));
+        return _hookResidPost.forward(residMid + mlpOut);
+    }
+
+    private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
+}

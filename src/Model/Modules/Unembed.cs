@@ -1,0 +1,34 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Modules;
+
+/// <summary>Unembedding <c>W_U [d_model, d_vocab_out]</c>, <c>b_U [d_vocab_out]</c>.</summary>
+public sealed class Unembed : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "W_U")]
+    private readonly Parameter _wU;
+    [ComponentName(Name = "b_U")]
+    private readonly Parameter _bU;
+
+    public Unembed(long dModel, long dVocabOut)
+        : base(nameof(Unembed))
+    {
+        _wU = new Parameter(zeros(dModel, dVocabOut), requires_grad: false);
+        _bU = new Parameter(zeros(dVocabOut), requires_grad: false);
+        register_parameter("W_U", _wU);
+        register_parameter("b_U", _bU);
+    }
+
+    public Tensor W_U => _wU;
+
+    public Tensor b_U => _bU;
+
+    public override Tensor forward(Tensor x)
+    {
+        // x: [batch, pos, d_model] -> [batch, pos, d_vocab_out]
+        return matmul(x, _wU).add_(_bU);
+    }
+}
