@@ -8,9 +8,9 @@ public static class FixturePaths
     public static string Model(string name) => Path.Combine(Root, name);
 
     /// <summary>Copies a fixture model folder into a fresh temporary folder that the caller may modify.</summary>
-    public static TempFolder CopyModel(string name)
+    public static TemporaryFolder CopyModel(string name)
     {
-        var temp = new TempFolder();
+        var temp = new TemporaryFolder();
         foreach (var file in Directory.EnumerateFiles(Model(name)))
         {
             File.Copy(file, Path.Combine(temp.Path, System.IO.Path.GetFileName(file)));

@@ -213,14 +213,16 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Runs the model and records the named activations (all hook points when <paramref name="names"/> is null).
+    /// Runs the model and records the named activations (every hook point that fires, see <see cref="DefaultCacheNames"/>,
+    /// when <paramref name="names"/> is null).
     /// Hooks are removed afterwards, also when the forward pass throws.
     /// </summary>
     public (Tensor Logits, ActivationCache Cache) RunWithCache(
         Tensor tokens, IEnumerable<string>? names = null, Tensor? attentionMask = null, ModelRunOptions? options = null, bool keepGraph = false)
     {
         var cache = new ActivationCache();
-        var points = (names ?? HookNames).Select(GetHookPoint).ToList();
+        options ??= ModelRunOptions.Default;
+        var points = (names ?? DefaultCacheNames(options)).Select(GetHookPoint).ToList();
         var handles = points.Select(p => p.Add((activation, hook) =>
         {
             cache.Store(hook.Name, activation, keepGraph);
@@ -240,6 +242,14 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
             HookHandle.Combine(handles).Dispose();
         }
     }
+
+    /// <summary>
+    /// The hook points that fire under <paramref name="options"/>: per-head results and per-head q/k/v inputs only
+    /// when switched on, as in TransformerLens (naming them explicitly materialises them).
+    /// </summary>
+    public IEnumerable<string> DefaultCacheNames(ModelRunOptions options) => HookNames.Where(n =>
+        (options.UseAttnResult || !n.EndsWith(".attn.hook_result", StringComparison.Ordinal))
+        && (options.UseSplitQkvInput || !(n.EndsWith(".hook_q_input", StringComparison.Ordinal) || n.EndsWith(".hook_k_input", StringComparison.Ordinal) || n.EndsWith(".hook_v_input", StringComparison.Ordinal))));
 
     /// <summary>Runs the model with the given hooks attached; they are removed afterwards, also when one throws.</summary>
     public Tensor RunWithHooks(

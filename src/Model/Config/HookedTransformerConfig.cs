@@ -124,6 +124,6 @@ public sealed record HookedTransformerConfig
             throw new BadInputException($"{source}: gated_mlp cannot be combined with act_fn 'solu_ln'");
         }
 
-        return this;
+        return this with { DVocabOut = EffectiveDVocabOut };
     }
 }

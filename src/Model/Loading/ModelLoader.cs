@@ -51,6 +51,7 @@ public static class ModelLoader
         var layout = Layouts.FirstOrDefault(l => l.Recognises(json)) ?? throw Unrecognised(configPath, json);
         using var converted = layout.Read(folder, json, explicitWeights);
         weightsFile = converted.WeightsFile;
+        ParameterShapes.Check(converted.Config, converted.Weights, weightsFile);
 
         var (config, weights, applied) = WeightProcessing.Apply(converted.Config, converted.Weights, options.Processing);
         try

@@ -1,22 +1,17 @@
 using CircuitFinder.Model.Checkpoints;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace CircuitFinder.Tests.Model.Checkpoints;
 
-public sealed class ArenaBracketsCheckpointTests(ITestOutputHelper output)
+public sealed class ArenaBracketsCheckpointTests
 {
-    [Fact]
+    [SkippableFact]
     public void Arena_brackets_state_dict_saved_on_cuda_reads_onto_the_cpu()
     {
         var path = RealModels.File(Path.Combine("arena-brackets", "brackets_model_state_dict.pt"));
-        if (path is null)
-        {
-            output.WriteLine($"skipped: {RealModels.SkipReason}");
-            return;
-        }
+        Skip.If(path is null, RealModels.SkipReason);
 
-        using var dict = CheckpointReader.Read(path);
+        using var dict = CheckpointReader.Read(path!);
 
         // 60 keys and these shapes were read from the file's data.pkl with Python's pickle module.
         Assert.Equal(60, dict.Count);

@@ -9,7 +9,7 @@ namespace CircuitFinder.Tests.Model.Checkpoints;
 /// <summary>Paths of the fixture weight files and small builders of hand-made checkpoint files.</summary>
 internal static class CheckpointFixtures
 {
-    public static string ModelsFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "models");
+    public static string ModelsFolder => FixturePaths.Root;
 
     public static string ModelFile(string model, string file) => Path.Combine(ModelsFolder, model, file);
 

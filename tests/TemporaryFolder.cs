@@ -1,7 +1,7 @@
-namespace CircuitFinder.Tests.Model.Checkpoints;
+namespace CircuitFinder.Tests;
 
 /// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
-internal sealed class TemporaryFolder : IDisposable
+public sealed class TemporaryFolder : IDisposable
 {
     public TemporaryFolder()
     {

@@ -1,0 +1,54 @@
+using CircuitFinder.Model.Checkpoints;
+using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Tokenizers;
+using Newtonsoft.Json;
+
+namespace CircuitFinder.Model.Loading;
+
+/// <summary>
+/// Saves a model in the TransformerLens layout: <c>config.json</c> in <c>HookedTransformerConfig</c> keys and
+/// <c>model.safetensors</c> in TransformerLens keys (plus <c>vocab.json</c> for a plain-vocabulary tokenizer),
+/// each file written atomically. <see cref="ModelLoader"/> loads the folder back.
+/// </summary>
+public static class TransformerLensSaver
+{
+    public static void Save(HookedTransformer model, string folder, ITokenizer? tokenizer = null, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        Directory.CreateDirectory(folder);
+        var weights = model.ToStateDict();
+        try
+        {
+            SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), weights, metadata);
+        }
+        finally
+        {
+            foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+
+        WriteTextAtomically(Path.Combine(folder, "config.json"), ConfigJson.ToTransformerLens(model.Config).ToString(Formatting.Indented) + "\n");
+        if (tokenizer is PlainVocabularyTokenizer plain)
+        {
+            WriteTextAtomically(Path.Combine(folder, "vocab.json"), JsonConvert.SerializeObject(plain.Tokens, Formatting.Indented) + "\n");
+        }
+    }
+
+    private static void WriteTextAtomically(string path, string text)
+    {
+        string tmp = path + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            File.WriteAllText(tmp, text);
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
+        }
+    }
+}
