@@ -179,7 +179,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         tokens = ValidateTokens(tokens);
         long batch = tokens.shape[0], pos = tokens.shape[1];
-        var allowed = AllowedMask(batch, pos, attentionMask);
+        var blocked = BlockedMask(batch, pos, attentionMask); // [b|1, 1, q, k], true = may not attend
         options = options with { MaskHasPadding = attentionMask is not null };
 
         var embed = _hookEmbed.forward(_embed.forward(tokens)); // [b, p, d]
@@ -201,7 +201,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         foreach (var block in _blocks)
         {
             using var blockScope = NewDisposeScope();
-            residual = block.Forward(residual, shortformerPos, allowed, options).MoveToOuterDisposeScope(); // [b, p, d]
+            residual = block.Forward(residual, shortformerPos, blocked, options).MoveToOuterDisposeScope(); // [b, p, d]
         }
 
         if (_lnFinal is not null)
@@ -342,18 +342,18 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         return tokens.to(ScalarType.Int64).to(Device);
     }
 
-    private Tensor? AllowedMask(long batch, long pos, Tensor? attentionMask)
+    private Tensor? BlockedMask(long batch, long pos, Tensor? attentionMask)
     {
-        Tensor? allowed = null;
+        Tensor? blocked = null;
         if (Config.AttentionDir == AttentionDirection.Causal)
         {
             if (_causalMask is null)
             {
-                _causalMask = ones(Config.NCtx, Config.NCtx, ScalarType.Bool, device: Device).tril();
+                _causalMask = ones(Config.NCtx, Config.NCtx, ScalarType.Bool, device: Device).triu(1); // true above the diagonal
                 _causalMask.DetachFromDisposeScope();
             }
 
-            allowed = _causalMask.narrow(0, 0, pos).narrow(1, 0, pos).unsqueeze(0).unsqueeze(0); // [1, 1, q, k]
+            blocked = _causalMask.narrow(0, 0, pos).narrow(1, 0, pos).unsqueeze(0).unsqueeze(0); // [1, 1, q, k]
         }
 
         if (attentionMask is not null)
@@ -364,11 +364,11 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
                     $"attention mask has shape [{string.Join(", ", attentionMask.shape)}], expected [{batch}, {pos}]");
             }
 
-            var keys = attentionMask.to(ScalarType.Bool).to(Device).view(batch, 1, 1, pos); // [b, 1, 1, k]
-            allowed = allowed is null ? keys : allowed.logical_and(keys);
+            var padKeys = attentionMask.to(ScalarType.Bool).to(Device).logical_not().view(batch, 1, 1, pos); // [b, 1, 1, k]
+            blocked = blocked is null ? padKeys : blocked.logical_or(padKeys);
         }
 
-        return allowed;
+        return blocked;
     }
 
     protected override void Dispose(bool disposing)

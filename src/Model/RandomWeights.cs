@@ -10,10 +10,10 @@ public static class RandomWeights
     {
         var model = new HookedTransformer(config);
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
         foreach (var (name, parameter) in model.named_parameters())
         {
+            using var scope = NewDisposeScope();
             string leaf = name[(name.LastIndexOf('.') + 1)..];
             var value = leaf switch
             {

@@ -29,12 +29,12 @@ public static class ForwardBenchmark
     public static JObject Run(int runs, IProgress<(string Step, double Fraction)> progress)
     {
         using var noGrad = no_grad();
-        var steps = new[] { "matmul 1024³", "forward 8×64", "plain 8×64", "forward 1×16", "plain 1×16" };
+        var steps = new[] { "matmul 1024³", "forward 8×64", "plain 8×64", "forward 1×16", "plain 1×16", "matmul 1024³ again" };
         int step = 0;
         void Next() => progress.Report((steps[Math.Min(step, steps.Length - 1)], (double)step++ / steps.Length));
 
         Next();
-        double matmulGflops = MatmulGflops(runs);
+        double first = MatmulGflops(runs), matmulGflops = first;
         using var model = RandomWeights.CreateModel(Gpt2SmallShape, seed: 0);
         using var plain = new PlainGpt2Forward(model);
         var shapes = new JArray();
@@ -56,11 +56,19 @@ public static class ForwardBenchmark
                 ["median_ms"] = Math.Round(hookedMs, 2),
                 ["gflop_per_forward"] = Math.Round(gflop, 3),
                 ["achieved_gflops"] = Math.Round(achieved, 1),
-                ["ratio_to_matmul"] = Math.Round(achieved / matmulGflops, 3),
+                ["ratio_to_matmul"] = null,
                 ["plain_path_median_ms"] = Math.Round(plainMs, 2),
                 ["hooks_unused_over_plain"] = Math.Round(hookedMs / plainMs, 3),
                 ["max_abs_diff_vs_plain"] = maxDiff,
             });
+        }
+
+        Next();
+        double matmulAgain = MatmulGflops(runs);
+        matmulGflops = Math.Max(matmulGflops, matmulAgain); // the peak: the better of two medians, before and after
+        foreach (var shape in shapes)
+        {
+            shape["ratio_to_matmul"] = Math.Round((double)shape["achieved_gflops"]! / matmulGflops, 3);
         }
 
         progress.Report(("done", 1.0));
@@ -71,6 +79,7 @@ public static class ForwardBenchmark
             ["threads"] = get_num_threads(),
             ["runs"] = runs,
             ["matmul_1024_gflops"] = Math.Round(matmulGflops, 1),
+            ["matmul_1024_gflops_medians"] = new JArray(Math.Round(first, 1), Math.Round(matmulAgain, 1)),
             ["shapes"] = shapes,
             ["peak_rss_mib"] = Timing.PeakRssMiB() is { } rss ? Math.Round(rss, 1) : null,
         };

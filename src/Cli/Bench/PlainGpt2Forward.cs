@@ -24,7 +24,7 @@ public sealed class PlainGpt2Forward : IDisposable
         _dHead = c.DHead;
         _dModel = c.DModel;
         _eps = c.Eps;
-        _w = model.ToStateDict();
+        _w = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter); // the model's own tensors, not copies
         _causal = ones(c.NCtx, c.NCtx, ScalarType.Bool).tril().logical_not();
         _causal.DetachFromDisposeScope();
         for (int l = 0; l < _layers; l++)
@@ -74,11 +74,6 @@ public sealed class PlainGpt2Forward : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in _w.Values)
-        {
-            t.Dispose();
-        }
-
         foreach (var (w, b) in _qkv)
         {
             w.Dispose();

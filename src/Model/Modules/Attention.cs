@@ -124,10 +124,10 @@ public sealed class Attention : nn.Module
 
     /// <summary>
     /// Inputs are <c>[batch, pos, d_model]</c>, or <c>[batch, pos, head, d_model]</c> when split per head.
-    /// <paramref name="allowed"/> is a boolean <c>[batch|1, 1, query_pos, key_pos]</c> mask (true = may attend), or null.
+    /// <paramref name="blocked"/> is a boolean <c>[batch|1, 1, query_pos, key_pos]</c> mask (true = may not attend), or null.
     /// Returns <c>[batch, pos, d_model]</c>.
     /// </summary>
-    public Tensor Forward(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? allowed, bool useAttnResult, bool maskHasPadding)
+    public Tensor Forward(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? blocked, bool useAttnResult, bool maskHasPadding)
     {
         long batch = queryInput.shape[0], pos = queryInput.shape[1];
         long h = _cfg.NHeads, e = _cfg.DHead, d = _cfg.DModel;
@@ -158,9 +158,9 @@ public sealed class Attention : nn.Module
             scores = scores.div_(divisor);
         }
 
-        if (allowed is not null)
+        if (blocked is not null)
         {
-            scores = scores.masked_fill(allowed.logical_not(), double.NegativeInfinity);
+            scores = scores.masked_fill(blocked, double.NegativeInfinity);
         }
 
         scores = _hookAttnScores.forward(scores);

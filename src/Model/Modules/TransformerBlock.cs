@@ -96,7 +96,7 @@ public sealed class TransformerBlock : nn.Module
     /// <paramref name="residPre"/> <c>[batch, pos, d_model]</c>; <paramref name="shortformerPos"/> <c>[batch, pos, d_model]</c>
     /// for shortformer models (added to query and key inputs after ln1), else null. Returns <c>[batch, pos, d_model]</c>.
     /// </summary>
-    public Tensor Forward(Tensor residPre, Tensor? shortformerPos, Tensor? allowed, ModelRunOptions options)
+    public Tensor Forward(Tensor residPre, Tensor? shortformerPos, Tensor? blocked, ModelRunOptions options)
     {
         residPre = _hookResidPre.forward(residPre);
         Tensor qIn, kIn, vIn;
@@ -128,7 +128,7 @@ public sealed class TransformerBlock : nn.Module
             }
         }
 
-        var attnOut = _hookAttnOut.forward(_attn.Forward(qIn, kIn, vIn, allowed, options.UseAttnResult, options.MaskHasPadding));
+        var attnOut = _hookAttnOut.forward(_attn.Forward(qIn, kIn, vIn, blocked, options.UseAttnResult, options.MaskHasPadding));
         if (_mlp is null)
         {
             return _hookResidPost.forward(residPre + attnOut);
