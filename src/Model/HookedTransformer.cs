@@ -84,6 +84,9 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
 
     public Unembed Unembed => _unembed;
 
+    /// <summary>The final normalization (null when the model has none).</summary>
+    public Normalization? LnFinal => _lnFinal;
+
     /// <summary>The device the weights live on.</summary>
     public Device Device => _embed.W_E.device;
 

@@ -129,6 +129,21 @@ public sealed class Attention : nn.Module
     /// </summary>
     public Tensor Forward(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? blocked, bool useAttnResult, bool maskHasPadding)
     {
+        var z = Z(queryInput, keyInput, valueInput, blocked, maskHasPadding); // [b, p, h, e]
+        if (NeedsResult(useAttnResult))
+        {
+            return PerHeadResults(z).sum(2).add_(_bO);
+        }
+
+        return Output(z);
+    }
+
+    /// <summary>
+    /// The heads' mixed values <c>hook_z [batch, pos, head, d_head]</c> from q/k/v inputs (shared <c>[b, p, d]</c> or
+    /// per head <c>[b, p, h, d]</c>), through <c>hook_q/k/v</c>, <c>hook_attn_scores</c>, <c>hook_pattern</c> and <c>hook_z</c>.
+    /// </summary>
+    public Tensor Z(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? blocked, bool maskHasPadding)
+    {
         long batch = queryInput.shape[0], pos = queryInput.shape[1];
         long h = _cfg.NHeads, e = _cfg.DHead, d = _cfg.DModel;
         Tensor q, k, v;
@@ -172,14 +187,16 @@ public sealed class Attention : nn.Module
 
         pattern = _hookPattern.forward(pattern);
         var z = matmul(pattern, v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3); // [b, p, h, e]
-        z = _hookZ.forward(z);
-        if (NeedsResult(useAttnResult))
-        {
-            var result = einsum("bphe,hed->bphd", z, _wO); // [b, p, h, d]
-            result = _hookResult.forward(result);
-            return result.sum(2).add_(_bO);
-        }
+        return _hookZ.forward(z);
+    }
 
+    /// <summary>Each head's output <c>hook_result [batch, pos, head, d_model]</c> = z · W_O per head (no b_O).</summary>
+    public Tensor PerHeadResults(Tensor z) => _hookResult.forward(einsum("bphe,hed->bphd", z, _wO)); // [b, p, h, d]
+
+    /// <summary>The summed attention output <c>[batch, pos, d_model]</c> = Σ_h z_h W_O[h] + b_O, in one matmul.</summary>
+    public Tensor Output(Tensor z)
+    {
+        long batch = z.shape[0], pos = z.shape[1], h = _cfg.NHeads, e = _cfg.DHead, d = _cfg.DModel;
         return addmm(_bO, z.reshape(batch * pos, h * e), _wO.view(h * e, d), 1, 1).view(batch, pos, d);
     }
 

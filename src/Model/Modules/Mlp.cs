@@ -90,33 +90,68 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     public Tensor? W_gate => _wGate;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Output(Post(x)); // [b, p, d_model] -> [b, p, d_model]
+
+    /// <summary>
+    /// The neuron activations <c>hook_post [batch, pos, d_mlp]</c> from a normalized input shared by every neuron
+    /// <c>[batch, pos, d_model]</c>, or one input per neuron <c>[batch, pos, d_mlp, d_model]</c> (neuron-level patching).
+    /// </summary>
+    public Tensor Post(Tensor x)
     {
-        // x: [b, p, d_model] -> [b, p, d_model]
-        long batch = x.shape[0], pos = x.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
-        var flat = x.reshape(batch * pos, d);
-        Tensor post;
+        var (pre, preLinear) = PreActivations(x);
+        return PostFromPre(pre, preLinear);
+    }
+
+    /// <summary>
+    /// <c>hook_pre [b, p, d_mlp]</c> (and, for gated MLPs, <c>hook_pre_linear</c>) from a shared <c>[b, p, d]</c> or
+    /// per-neuron <c>[b, p, d_mlp, d]</c> normalized input.
+    /// </summary>
+    public (Tensor Pre, Tensor? PreLinear) PreActivations(Tensor x)
+    {
         if (_wGate is not null)
         {
-            var pre = _hookPre.forward(matmul(flat, _wGate).view(batch, pos, m)); // [b, p, m]
-            var preLinear = _hookPreLinear!.forward(addmm(_bIn, flat, _wIn, 1, 1).view(batch, pos, m)); // [b, p, m]
-            post = _hookPost.forward(Activate(pre) * preLinear);
-        }
-        else
-        {
-            var pre = _hookPre.forward(addmm(_bIn, flat, _wIn, 1, 1).view(batch, pos, m)); // [b, p, m]
-            if (_cfg.ActFn == ActivationFunction.SoluLn)
-            {
-                var mid = _hookMid!.forward(pre * nn.functional.softmax(pre, -1)); // [b, p, m]
-                post = _hookPost.forward(_ln!.forward(mid));
-            }
-            else
-            {
-                post = _hookPost.forward(Activate(pre));
-            }
+            var gate = _hookPre.forward(Linear(x, _wGate, null)); // [b, p, m]
+            return (gate, _hookPreLinear!.forward(Linear(x, _wIn, _bIn))); // [b, p, m]
         }
 
+        return (_hookPre.forward(Linear(x, _wIn, _bIn)), null); // [b, p, m]
+    }
+
+    /// <summary><c>hook_post [b, p, d_mlp]</c> from the pre-activations.</summary>
+    public Tensor PostFromPre(Tensor pre, Tensor? preLinear)
+    {
+        if (preLinear is not null)
+        {
+            return _hookPost.forward(Activate(pre) * preLinear);
+        }
+
+        if (_cfg.ActFn == ActivationFunction.SoluLn)
+        {
+            var mid = _hookMid!.forward(pre * nn.functional.softmax(pre, -1)); // [b, p, m]
+            return _hookPost.forward(_ln!.forward(mid));
+        }
+
+        return _hookPost.forward(Activate(pre));
+    }
+
+    /// <summary>The MLP output <c>[batch, pos, d_model]</c> = post · W_out + b_out.</summary>
+    public Tensor Output(Tensor post)
+    {
+        long batch = post.shape[0], pos = post.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
         return addmm(_bOut, post.reshape(batch * pos, m), _wOut, 1, 1).view(batch, pos, d);
+    }
+
+    private Tensor Linear(Tensor x, Tensor w, Tensor? b)
+    {
+        if (x.dim() == 4)
+        {
+            var perNeuron = einsum("bpmd,dm->bpm", x, w); // [b, p, m]
+            return b is null ? perNeuron : perNeuron.add_(b);
+        }
+
+        long batch = x.shape[0], pos = x.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
+        var flat = x.reshape(batch * pos, d); // [b*p, d]
+        return (b is null ? matmul(flat, w) : addmm(b, flat, w, 1, 1)).view(batch, pos, m);
     }
 
     private Tensor Activate(Tensor pre) => _cfg.ActFn switch

@@ -88,6 +88,12 @@ public sealed class TransformerBlock : nn.Module
 
     public Mlp? MlpModule => _mlp;
 
+    /// <summary>The normalization before attention (null when the model has none).</summary>
+    public Normalization? Ln1 => _ln1;
+
+    /// <summary>The normalization before the MLP (null when the model has none or no MLP).</summary>
+    public Normalization? Ln2 => _ln2;
+
     /// <summary>Whether the per-head q/k/v inputs are materialised for this call.</summary>
     internal bool NeedsSplitInput(bool useSplitQkvInput) =>
         useSplitQkvInput || _hookQInput.HasHooks || _hookKInput.HasHooks || _hookVInput.HasHooks;
