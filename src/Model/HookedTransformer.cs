@@ -345,7 +345,11 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         return tokens.to(ScalarType.Int64).to(Device);
     }
 
-    private Tensor? BlockedMask(long batch, long pos, Tensor? attentionMask)
+    /// <summary>
+    /// The attention block mask for a batch: boolean <c>[batch|1, 1, query_pos, key_pos]</c>, true where a query may not
+    /// attend (future keys in causal models, padding keys where <paramref name="attentionMask"/> is 0); null when none.
+    /// </summary>
+    public Tensor? BlockedMask(long batch, long pos, Tensor? attentionMask)
     {
         Tensor? blocked = null;
         if (Config.AttentionDir == AttentionDirection.Causal)

@@ -48,7 +48,7 @@ public sealed class LayeringTests
             typeof(CircuitFinder.Model.HookedTransformer).Assembly,
             typeof(CircuitFinder.Graph.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Tasks.AssemblyMarker).Assembly,
-            typeof(CircuitFinder.Patching.AssemblyMarker).Assembly,
+            typeof(CircuitFinder.Patching.EdgePatcher).Assembly,
             typeof(CircuitFinder.Scrubbing.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Detectors.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Reports.AssemblyMarker).Assembly,

@@ -190,6 +190,41 @@ public sealed class Attention : nn.Module
         return _hookZ.forward(z);
     }
 
+    /// <summary>
+    /// Recomputes single heads on their own inputs (edge patching): <paramref name="queryInput"/>,
+    /// <paramref name="keyInput"/>, <paramref name="valueInput"/> are normalized <c>[T, batch, pos, d_model]</c>, one row
+    /// per (variant, head) pair, <paramref name="heads"/> the head of each row <c>[T]</c>; <paramref name="blocked"/> is the
+    /// batch's <c>[batch|1, 1, q, k]</c> mask. Returns <c>z [T, batch, pos, d_head]</c>. No hook point fires.
+    /// </summary>
+    public Tensor HeadZ(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor heads, Tensor? blocked, bool maskHasPadding)
+    {
+        Tensor Project(Tensor x, Tensor w, Tensor b) =>
+            einsum("tbpd,tde->tbpe", x, w.index_select(0, heads)).add_(b.index_select(0, heads).unsqueeze(1).unsqueeze(1)); // [T, b, p, e]
+
+        var q = Project(queryInput, _wQ, _bQ);
+        var k = Project(keyInput, _wK, _bK);
+        var v = Project(valueInput, _wV, _bV);
+        var scores = matmul(q, k.transpose(-1, -2)); // [T, b, q, k]
+        double divisor = _cfg.EffectiveAttnScale * (_cfg.ScaleAttnByInverseLayerIdx ? _layer + 1 : 1);
+        if (divisor != 1.0)
+        {
+            scores = scores.div_(divisor);
+        }
+
+        if (blocked is not null)
+        {
+            scores = scores.masked_fill(blocked.squeeze(1).unsqueeze(0), double.NegativeInfinity); // [1, b|1, q, k]
+        }
+
+        var pattern = nn.functional.softmax(scores, -1); // [T, b, q, k]
+        if (maskHasPadding)
+        {
+            pattern = where(pattern.isnan(), zeros_like(pattern), pattern);
+        }
+
+        return matmul(pattern, v); // [T, b, p, e]
+    }
+
     /// <summary>Each head's output <c>hook_result [batch, pos, head, d_model]</c> = z · W_O per head (no b_O).</summary>
     public Tensor PerHeadResults(Tensor z) => _hookResult.forward(einsum("bphe,hed->bphd", z, _wO)); // [b, p, h, d]
 

@@ -1,0 +1,89 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Engine;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Patching;
+
+/// <summary>
+/// Edge patching on one batch of prompts: records the clean run, computes the ablated source outputs once, then
+/// evaluates any number of ablated-edge sets (<see cref="Evaluate"/>) or circuits (<see cref="EvaluateCircuits"/>,
+/// everything outside the circuit ablated). Owns the recorded tensors.
+/// </summary>
+public sealed class EdgePatcher : IDisposable
+{
+    private readonly EdgeMaskedForward _engine;
+    private readonly SourceRecord _clean;
+    private readonly Tensor _ablated;
+
+    public EdgePatcher(
+        HookedTransformer model,
+        ComputeGraph graph,
+        PatchingInput input,
+        IAblation ablation,
+        Tensor? corruptedTokens = null,
+        Tensor? referenceTokens = null,
+        Tensor? referenceMask = null,
+        long seed = 0)
+    {
+        Graph = graph;
+        Input = input;
+        _engine = new EdgeMaskedForward(model, new GraphLayout(graph, model.Config));
+        _clean = _engine.Record(input);
+        try
+        {
+            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(input, _clean, corruptedTokens, referenceTokens, referenceMask, seed));
+            CleanLogits = Evaluate([[]])[0].DetachFromDisposeScope();
+        }
+        catch
+        {
+            _clean.Dispose();
+            throw;
+        }
+    }
+
+    public ComputeGraph Graph { get; }
+
+    public PatchingInput Input { get; }
+
+    /// <summary>The clean model's logits at the read positions <c>[batch, d_vocab_out]</c> (or <c>[batch, pos, d_vocab_out]</c>).</summary>
+    public Tensor CleanLogits { get; }
+
+    /// <summary>The ablated source outputs x̃ <c>[n_sources, batch, pos, d_model]</c>.</summary>
+    public Tensor AblatedSources => _ablated;
+
+    /// <summary>
+    /// Logits for each set of ablated edges: <c>[sets, batch, d_vocab_out]</c> (at the read positions). Sets run
+    /// <paramref name="variantsPerCall"/> at a time along the batch dimension; <paramref name="resume"/> starts each call
+    /// at the earliest layer its sets touch.
+    /// </summary>
+    public Tensor Evaluate(IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, int variantsPerCall = 16)
+    {
+        if (variantsPerCall <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(variantsPerCall));
+        }
+
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (int first = 0; first < sets.Count; first += variantsPerCall)
+        {
+            var chunk = sets.Skip(first).Take(variantsPerCall).ToList();
+            parts.Add(_engine.Run(Input, _clean, _ablated, chunk, resume));
+        }
+
+        return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits with everything outside each circuit ablated: <c>[circuits, batch, d_vocab_out]</c>.</summary>
+    public Tensor EvaluateCircuits(IReadOnlyList<Circuit> circuits, bool resume = true) =>
+        Evaluate(circuits.Select(c => (IReadOnlyCollection<Edge>)Graph.Edges.Where(e => !c.Contains(e)).ToList()).ToList(), resume, variantsPerCall: 4);
+
+    public void Dispose()
+    {
+        _clean.Dispose();
+        _ablated.Dispose();
+        CleanLogits.Dispose();
+    }
+}

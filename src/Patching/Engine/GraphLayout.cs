@@ -1,0 +1,76 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model.Config;
+
+namespace CircuitFinder.Patching.Engine;
+
+/// <summary>
+/// Where each graph node lives in the model: source indices (rows of the stacked source outputs) and destination
+/// slots (a head's q/k/v input, an MLP or neuron input, the logits), grouped by layer.
+/// </summary>
+public sealed class GraphLayout
+{
+    private readonly Dictionary<Node, int> _sourceIndex = new();
+
+    public GraphLayout(ComputeGraph graph, HookedTransformerConfig config)
+    {
+        if (graph.Shape.NLayers != config.NLayers || graph.Shape.NHeads != config.NHeads
+            || graph.Shape.AttnOnly != config.AttnOnly || graph.Shape.ParallelAttnMlp != config.ParallelAttnMlp
+            || (!config.AttnOnly && graph.Shape.DMlp != config.DMlp))
+        {
+            throw new ArgumentException($"graph shape {graph.Shape} does not match the model config", nameof(graph));
+        }
+
+        Graph = graph;
+        Config = config;
+        Sources = graph.Sources;
+        for (int i = 0; i < Sources.Count; i++)
+        {
+            _sourceIndex[Sources[i]] = i;
+        }
+
+        NeuronLevel = graph.Level == GraphLevel.Neuron;
+        Channels = graph.Level == GraphLevel.Head ? 1 : 3;
+    }
+
+    public ComputeGraph Graph { get; }
+
+    public HookedTransformerConfig Config { get; }
+
+    /// <summary>Source nodes in graph order; the row order of stacked source outputs.</summary>
+    public IReadOnlyList<Node> Sources { get; }
+
+    /// <summary>Whether MLPs are split into neurons.</summary>
+    public bool NeuronLevel { get; }
+
+    /// <summary>Inputs per head: 3 (q, k, v) or 1 (all three share one input).</summary>
+    public int Channels { get; }
+
+    public int SourceIndex(Node node) => _sourceIndex[node];
+
+    /// <summary>The layer whose computation an edge's destination input enters (logits: <c>n_layers</c>).</summary>
+    public int DestinationLayer(Edge edge) => edge.Destination.Kind == NodeKind.Logits ? Config.NLayers : edge.Destination.Layer;
+
+    /// <summary>The layer a source is computed in (input: -1).</summary>
+    public static int SourceLayer(Node source) => source.Kind == NodeKind.Input ? -1 : source.Layer;
+
+    /// <summary>Channel of an edge into a head: 0 = q, 1 = k, 2 = v, or 0 at head level.</summary>
+    public static int Channel(Edge edge) => edge.Input switch
+    {
+        QkvInput.Q or null => 0,
+        QkvInput.K => 1,
+        QkvInput.V => 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(edge)),
+    };
+
+    /// <summary>Checks every edge belongs to the graph (ablation sets come from users).</summary>
+    public void Validate(IEnumerable<Edge> edges)
+    {
+        foreach (var edge in edges)
+        {
+            if (!Graph.Contains(edge))
+            {
+                throw new ArgumentException($"edge '{edge.Id}' is not in the {Graph.Level} graph of this model");
+            }
+        }
+    }
+}

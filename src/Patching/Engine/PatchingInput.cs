@@ -1,0 +1,15 @@
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Patching.Engine;
+
+/// <summary>
+/// The prompts a patching run evaluates: <see cref="Tokens"/> <c>[batch, pos]</c>, an optional padding mask
+/// <c>[batch, pos]</c> (1 = real token) and the per-prompt position where logits are read <c>[batch]</c>
+/// (null: every position). Does not own its tensors.
+/// </summary>
+public sealed record PatchingInput(Tensor Tokens, Tensor? AttentionMask = null, Tensor? ReadPositions = null)
+{
+    public long Batch => Tokens.shape[0];
+
+    public long Positions => Tokens.shape[1];
+}

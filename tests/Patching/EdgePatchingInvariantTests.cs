@@ -1,0 +1,145 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Patching;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Engine;
+using FsCheck.Xunit;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Tests.Patching;
+
+/// <summary>
+/// The patching contract's invariants (DESIGN.md) on random small models of every supported architecture, at every
+/// graph level: nothing ablated reproduces the plain forward; everything ablated with resample reproduces the corrupted
+/// forward; ablating all of a node's outgoing edges equals ablating the node; identical prompts are unaffected.
+/// </summary>
+public sealed class EdgePatchingInvariantTests
+{
+    private const double Tolerance = 1e-5;
+
+    [Property(MaxTest = 24)]
+    public void No_edge_ablated_reproduces_the_plain_forward(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var plain = setup.Model.Forward(setup.Clean); // [b, p, v]
+        var patched = setup.Patcher.Evaluate([[]], resume: false)[0];
+        AssertClose(plain, patched, "nothing ablated vs plain forward");
+        AssertClose(plain, setup.Patcher.Evaluate([[]], resume: true)[0], "nothing ablated (resumed) vs plain forward");
+    }
+
+    [Property(MaxTest = 24)]
+    public void Every_edge_ablated_with_resample_reproduces_the_corrupted_forward(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var corrupted = setup.Model.Forward(setup.Corrupted);
+        var clean = setup.Model.Forward(setup.Clean);
+        Assert.True((corrupted - clean).abs().max().item<float>() > 1e-3, "clean and corrupted runs should differ");
+        var patched = setup.Patcher.Evaluate([setup.Graph.Edges.ToList()])[0];
+        AssertClose(corrupted, patched, "all edges ablated vs corrupted forward");
+    }
+
+    [Property(MaxTest = 16)]
+    public void Ablating_all_outgoing_edges_of_a_node_equals_ablating_the_node(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var random = new Random(seed);
+        var sources = setup.Graph.Sources;
+        var node = sources[random.Next(sources.Count)];
+        var viaEdges = setup.Patcher.Evaluate([setup.Graph.OutgoingEdges(node).ToList()])[0];
+        var viaNode = NodeAblation.Run(setup.Model, setup.Clean, setup.Corrupted, node);
+        AssertClose(viaNode, viaEdges, $"outgoing edges of {node.Id} vs node {node.Id}");
+    }
+
+    [Property(MaxTest = 16)]
+    public void Identical_clean_and_corrupted_prompts_leave_the_output_unchanged(int seed)
+    {
+        using var setup = Setup.Create(seed, identical: true);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var plain = setup.Model.Forward(setup.Clean);
+        var random = new Random(seed);
+        var sets = Enumerable.Range(0, 3)
+            .Select(_ => (IReadOnlyCollection<Edge>)setup.Graph.Edges.Where(_ => random.Next(2) == 0).ToList())
+            .ToList();
+        var patched = setup.Patcher.Evaluate(sets);
+        for (int i = 0; i < sets.Count; i++)
+        {
+            AssertClose(plain, patched[i], $"random set {i} with identical prompts");
+        }
+    }
+
+    [Property(MaxTest = 12)]
+    public void Batched_evaluation_of_many_sets_equals_evaluating_them_one_by_one(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var random = new Random(seed);
+        var edges = setup.Graph.Edges;
+        var sets = Enumerable.Range(0, 5)
+            .Select(i => (IReadOnlyCollection<Edge>)(i == 0 ? [] : edges.Where(_ => random.Next(edges.Count) < 1 + i).ToList()))
+            .ToList();
+        var batched = setup.Patcher.Evaluate(sets, variantsPerCall: 5);
+        for (int i = 0; i < sets.Count; i++)
+        {
+            AssertClose(setup.Patcher.Evaluate([sets[i]], resume: false)[0], batched[i], $"set {i}");
+        }
+    }
+
+    internal static void AssertClose(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double diff = (expected - actual).abs().max().item<float>();
+        Assert.True(diff <= Tolerance, $"{what}: max abs diff {diff:E2}");
+    }
+
+    /// <summary>A random model, graph, clean and corrupted prompts and a resample patcher.</summary>
+    internal sealed class Setup : IDisposable
+    {
+        private Setup(HookedTransformer model, ComputeGraph graph, Tensor clean, Tensor corrupted, EdgePatcher patcher)
+        {
+            Model = model;
+            Graph = graph;
+            Clean = clean;
+            Corrupted = corrupted;
+            Patcher = patcher;
+        }
+
+        public HookedTransformer Model { get; }
+
+        public ComputeGraph Graph { get; }
+
+        public Tensor Clean { get; }
+
+        public Tensor Corrupted { get; }
+
+        public EdgePatcher Patcher { get; }
+
+        public static Setup Create(int seed, bool identical = false)
+        {
+            var config = RandomModels.Config(seed);
+            var model = RandomModels.Model(config, seed);
+            var level = (GraphLevel)(Math.Abs(seed) % 3);
+            var graph = RandomModels.Graph(config, level);
+            var clean = RandomModels.Tokens(seed, 3, 6, config.DVocab).DetachFromDisposeScope();
+            var corrupted = identical ? clean.clone().DetachFromDisposeScope() : RandomModels.Tokens(seed + 1, 3, 6, config.DVocab).DetachFromDisposeScope();
+            var patcher = new EdgePatcher(model, graph, new PatchingInput(clean), new ResampleAblation(), corrupted);
+            return new Setup(model, graph, clean, corrupted, patcher);
+        }
+
+        public void Dispose()
+        {
+            Patcher.Dispose();
+            Clean.Dispose();
+            Corrupted.Dispose();
+            Model.Dispose();
+        }
+    }
+}
