@@ -1,0 +1,62 @@
+namespace CircuitFinder.Graph;
+
+/// <summary>
+/// An edge of the computational graph: <paramref name="Source"/>'s output is part of <paramref name="Destination"/>'s
+/// input. <paramref name="Input"/> names the q/k/v input of a head at <see cref="GraphLevel.Qkv"/> and
+/// <see cref="GraphLevel.Neuron"/> level, and is null otherwise (always null into MLPs, neurons and logits).
+/// </summary>
+public sealed record Edge(Node Source, Node Destination, QkvInput? Input)
+{
+    /// <summary>The node whose output the edge carries; never <c>logits</c>.</summary>
+    public Node Source { get; } = Checked(Source, Destination, Input);
+
+    /// <summary>The node whose input the edge feeds; never <c>input</c>.</summary>
+    public Node Destination { get; } = Destination;
+
+    /// <summary>The attention-head input fed, or null.</summary>
+    public QkvInput? Input { get; } = Input;
+
+    /// <summary>The EAP-IG / MIB id: <c>a0.h3-&gt;a2.h1&lt;k&gt;</c>, <c>input-&gt;a0.h0&lt;q&gt;</c>, <c>m3-&gt;logits</c>.</summary>
+    public string Id => Source.Id + "->" + Destination.Id + Suffix(Input);
+
+    /// <summary>The name shown to people: <c>L0H3 → L2H1 (k)</c>.</summary>
+    public string DisplayName => Source.DisplayName + " → " + Destination.DisplayName
+        + (Input is { } input ? " (" + Letter(input) + ")" : string.Empty);
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+
+    /// <summary>The id suffix of an input: <c>&lt;q&gt;</c>, <c>&lt;k&gt;</c>, <c>&lt;v&gt;</c>, or empty for null.</summary>
+    internal static string Suffix(QkvInput? input) => input is { } i ? "<" + Letter(i) + ">" : string.Empty;
+
+    private static string Letter(QkvInput input) => input switch
+    {
+        QkvInput.Q => "q",
+        QkvInput.K => "k",
+        QkvInput.V => "v",
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "Not a q/k/v input."),
+    };
+
+    private static Node Checked(Node source, Node destination, QkvInput? input)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (source.Kind == NodeKind.Logits)
+        {
+            throw new ArgumentException("logits has no outgoing edges.", nameof(source));
+        }
+
+        if (destination.Kind == NodeKind.Input)
+        {
+            throw new ArgumentException("input has no incoming edges.", nameof(destination));
+        }
+
+        if (input is { } i && (!destination.IsHead || !Enum.IsDefined(i)))
+        {
+            throw new ArgumentException(
+                $"Only an edge into an attention head names a q/k/v input; {destination.Id} got {i}.", nameof(input));
+        }
+
+        return source;
+    }
+}

@@ -1,0 +1,84 @@
+namespace CircuitFinder.Graph;
+
+/// <summary>
+/// Finds the valid id nearest to a rejected one: a node that parses is first moved into range (<c>a2.h7</c> on a
+/// four-head model becomes <c>a2.h3</c>); otherwise the nearest id by edit distance wins, ties going to graph order.
+/// </summary>
+internal static class IdSuggestions
+{
+    /// <summary>Above this many edges, an unparseable edge id is not compared with every edge id.</summary>
+    private const int MaxEdgesToScan = 200_000;
+
+    public static Node? NearestNode(ComputeGraph graph, string id)
+    {
+        if (GraphIds.TryParseNode(id, out var parsed, out _) && Clamp(graph, parsed) is { } clamped)
+        {
+            return clamped;
+        }
+
+        return Levenshtein.Nearest(id, graph.Nodes, n => n.Id);
+    }
+
+    public static Edge? NearestEdge(ComputeGraph graph, string id)
+    {
+        int arrow = id.IndexOf("->", StringComparison.Ordinal);
+        if (arrow < 0)
+        {
+            return graph.Edges.Count <= MaxEdgesToScan ? Levenshtein.Nearest(id, graph.Edges, e => e.Id) : null;
+        }
+
+        string rest = id[(arrow + 2)..];
+        int open = rest.IndexOf('<', StringComparison.Ordinal);
+        string tag = open < 0 ? string.Empty : rest[open..];
+        var source = NearestNode(graph, id[..arrow]);
+        var destination = NearestNode(graph, open < 0 ? rest : rest[..open]);
+        if (source is null || destination is null)
+        {
+            return null;
+        }
+
+        if (source.Kind != NodeKind.Logits && destination.Kind != NodeKind.Input)
+        {
+            var candidate = new Edge(source, destination, InputFor(graph, destination, tag));
+            if (graph.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var nearby = graph.IncomingEdges(destination).Concat(graph.OutgoingEdges(source));
+        return Levenshtein.Nearest(id, nearby, e => e.Id);
+    }
+
+    private static QkvInput? InputFor(ComputeGraph graph, Node destination, string tag)
+    {
+        if (!destination.IsHead || graph.Level == GraphLevel.Head)
+        {
+            return null;
+        }
+
+        return tag switch
+        {
+            "<k>" => QkvInput.K,
+            "<v>" => QkvInput.V,
+            _ => QkvInput.Q,
+        };
+    }
+
+    private static Node? Clamp(ComputeGraph graph, Node node)
+    {
+        var shape = graph.Shape;
+        int layer = Math.Clamp(node.Layer, 0, shape.NLayers - 1);
+        Node? moved = node.Kind switch
+        {
+            NodeKind.AttentionHead => Node.Head(layer, Math.Min(node.Index, shape.NHeads - 1)),
+            NodeKind.Mlp or NodeKind.Neuron when shape.AttnOnly => null,
+            NodeKind.Mlp when graph.Level == GraphLevel.Neuron => Node.Neuron(layer, 0),
+            NodeKind.Neuron when graph.Level != GraphLevel.Neuron => Node.Mlp(layer),
+            NodeKind.Neuron => Node.Neuron(layer, Math.Min(node.Index, shape.DMlp - 1)),
+            NodeKind.Mlp => Node.Mlp(layer),
+            _ => node,
+        };
+        return moved is not null && graph.Contains(moved) ? moved : null;
+    }
+}
