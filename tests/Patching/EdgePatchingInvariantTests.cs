@@ -122,12 +122,12 @@ public sealed class EdgePatchingInvariantTests
 
         public EdgePatcher Patcher { get; }
 
-        public static Setup Create(int seed, bool identical = false)
+        public static Setup Create(int seed, bool identical = false, GraphLevel? level = null)
         {
             var config = RandomModels.Config(seed);
             var model = RandomModels.Model(config, seed);
-            var level = (GraphLevel)(Math.Abs(seed) % 3);
-            var graph = RandomModels.Graph(config, level);
+            level ??= (GraphLevel)(Math.Abs(seed) % 3);
+            var graph = RandomModels.Graph(config, level.Value);
             var clean = RandomModels.Tokens(seed, 3, 6, config.DVocab).DetachFromDisposeScope();
             var corrupted = identical ? clean.clone().DetachFromDisposeScope() : RandomModels.Tokens(seed + 1, 3, 6, config.DVocab).DetachFromDisposeScope();
             var patcher = new EdgePatcher(model, graph, new PatchingInput(clean), new ResampleAblation(), corrupted);
