@@ -55,10 +55,10 @@ public sealed class EdgePatcher : IDisposable
 
     /// <summary>
     /// Logits for each set of ablated edges: <c>[sets, batch, d_vocab_out]</c> (at the read positions). Sets run
-    /// <paramref name="variantsPerCall"/> at a time along the batch dimension; <paramref name="resume"/> starts each call
-    /// at the earliest layer its sets touch.
+    /// <paramref name="variantsPerCall"/> at a time along the batch dimension, grouped by the earliest layer they touch
+    /// so that each call (with <paramref name="resume"/>) starts as late as possible; results come back in input order.
     /// </summary>
-    public Tensor Evaluate(IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, int variantsPerCall = 16)
+    public Tensor Evaluate(IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, int variantsPerCall = 8)
     {
         if (variantsPerCall <= 0)
         {
@@ -66,14 +66,24 @@ public sealed class EdgePatcher : IDisposable
         }
 
         using var scope = NewDisposeScope();
+        var layout = _engine.Layout;
+        int StartLayer(IReadOnlyCollection<Edge> set) => set.Select(layout.DestinationLayer).DefaultIfEmpty(int.MaxValue).Min();
+        var order = Enumerable.Range(0, sets.Count).OrderBy(i => StartLayer(sets[i])).ThenBy(i => i).ToArray();
         var parts = new List<Tensor>();
-        for (int first = 0; first < sets.Count; first += variantsPerCall)
+        for (int first = 0; first < order.Length; first += variantsPerCall)
         {
-            var chunk = sets.Skip(first).Take(variantsPerCall).ToList();
+            var chunk = order.Skip(first).Take(variantsPerCall).Select(i => sets[i]).ToList();
             parts.Add(_engine.Run(Input, _clean, _ablated, chunk, resume));
         }
 
-        return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
+        var sorted = parts.Count == 1 ? parts[0] : cat(parts, 0); // [sets, ...] in `order`
+        var inverse = new long[order.Length];
+        for (int k = 0; k < order.Length; k++)
+        {
+            inverse[order[k]] = k;
+        }
+
+        return sorted.index_select(0, tensor(inverse, device: sorted.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Logits with everything outside each circuit ablated: <c>[circuits, batch, d_vocab_out]</c>.</summary>

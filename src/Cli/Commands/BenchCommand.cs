@@ -40,7 +40,50 @@ public static class BenchCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         bench.Add(forward);
+        bench.Add(CreatePatching(stdout, stderr));
         return bench;
+    }
+
+    private static Command CreatePatching(TextWriter stdout, TextWriter stderr)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per forward measurement (median reported)", DefaultValueFactory = _ => 7 };
+        var edges = new Option<int>("--edges") { Description = "Edges sampled uniformly for the single-edge measurement", DefaultValueFactory = _ => 256 };
+        var variants = new Option<int>("--variants") { Description = "Edge sets evaluated together along the batch dimension", DefaultValueFactory = _ => 8 };
+        var patching = new Command("patching", "Edge-masked forward vs the plain forward; mean cost of one single-edge ablation");
+        foreach (var o in new Option[] { json, runs, edges, variants })
+        {
+            patching.Add(o);
+        }
+
+        patching.SetAction(parse => CommandRunner.Execute(
+            () =>
+            {
+                int n = parse.GetValue(runs), e = parse.GetValue(edges), v = parse.GetValue(variants);
+                if (n <= 0 || e <= 0 || v <= 0)
+                {
+                    throw new Model.BadInputException("--runs, --edges and --variants must be positive");
+                }
+
+                var result = ConsoleProgress.Run("bench patching", parse.GetValue(GlobalOptions.Quiet), p => PatchingBenchmark.Run(n, e, v, p));
+                if (parse.GetValue(json))
+                {
+                    stdout.WriteLine(JsonOutput.Format(result));
+                }
+                else
+                {
+                    var inv = CultureInfo.InvariantCulture;
+                    stdout.WriteLine($"{result["model"]}; {result["edges"]} edges; {result["threads"]} threads");
+                    stdout.WriteLine(string.Format(inv, "plain forward {0:F1} ms; edge-masked forward, nothing ablated {1:F1} ms = {2:F3}x", (double)result["plain_forward_ms"]!, (double)result["masked_forward_nothing_ablated_ms"]!, (double)result["masked_over_plain"]!));
+                    stdout.WriteLine(string.Format(inv, "single-edge ablation (resume + {0} variants per call, {1} sampled edges): {2:F2} ms = {3:F3} forwards", (int)result["variants_per_call"]!, (int)result["sampled_edges"]!, (double)result["single_edge_ms"]!, (double)result["single_edge_in_forwards"]!));
+                    stdout.WriteLine($"setup (clean + corrupted records): {result["setup_ms"]} ms; peak RSS {result["peak_rss_mib"]} MiB");
+                }
+
+                return ExitCodes.Success;
+            },
+            parse.GetValue(GlobalOptions.Verbose),
+            stderr));
+        return patching;
     }
 
     private static void PrintForward(JObject r, TextWriter stdout)

@@ -54,6 +54,7 @@ public sealed class EdgeMaskedForward
         for (int l = 0; l < _cfg.NLayers; l++)
         {
             residPre.Add(resid);
+            using var layerScope = NewDisposeScope(); // this layer's intermediates; outputs and resid move out
             var block = _model.Blocks[l];
             var z = AttentionZ(block, resid, pos, blocked, padding); // [b, p, h, e]
             var results = block.Attn.PerHeadResults(z); // [b, p, h, d]
@@ -65,7 +66,8 @@ public sealed class EdgeMaskedForward
             var attnOut = block.Attn.Output(z); // [b, p, d], the same operation as the plain forward
             if (block.MlpModule is not { } mlp)
             {
-                resid = resid + attnOut;
+                resid = (resid + attnOut).MoveToOuterDisposeScope();
+                MoveOut(outputs, l);
                 continue;
             }
 
@@ -85,7 +87,8 @@ public sealed class EdgeMaskedForward
                 outputs[_layout.SourceIndex(Node.Mlp(l))] = mlpOut;
             }
 
-            resid = _cfg.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut;
+            resid = (_cfg.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut).MoveToOuterDisposeScope();
+            MoveOut(outputs, l);
         }
 
         return new SourceRecord(stack(outputs), residPre.Select(t => t.clone()).ToList(), resid.clone());
@@ -132,44 +135,13 @@ public sealed class EdgeMaskedForward
         var resid = Repeat(startResid, variants); // [V*b, p, d]
         for (int l = start; l < _cfg.NLayers; l++)
         {
-            var block = _model.Blocks[l];
-            var layerEntries = entries.Where(x => _layout.DestinationLayer(x.Edge) == l).ToList();
-            var z = AttentionZ(block, resid, posVariants, blocked, padding); // [V*b, p, h, e]
-            var headEntries = layerEntries.Where(x => x.Edge.Destination.Kind == NodeKind.AttentionHead).ToList();
-            if (headEntries.Count > 0)
+            using var layerScope = NewDisposeScope(); // frees each layer's intermediates; resid and new deltas move out
+            var before = deltas.Keys.ToHashSet();
+            resid = Layer(l, resid, entries, deltas, needed, ablated, variants, pos, posVariants, blocked, blockedPrompt, padding).MoveToOuterDisposeScope();
+            foreach (var key in deltas.Keys.Where(k => !before.Contains(k)))
             {
-                z = RecomputeHeads(block, resid, pos, blockedPrompt, padding, z, headEntries, deltas, variants);
+                deltas[key].MoveToOuterDisposeScope();
             }
-
-            Tensor attnOut;
-            var neededHeads = Enumerable.Range(0, _cfg.NHeads).Where(h => needed.Contains(_layout.SourceIndex(Node.Head(l, h)))).ToList();
-            if (neededHeads.Count > 0)
-            {
-                var results = block.Attn.PerHeadResults(z); // [V*b, p, h, d]
-                attnOut = results.sum(2).add_(block.Attn.b_O);
-                foreach (int h in neededHeads)
-                {
-                    int s = _layout.SourceIndex(Node.Head(l, h));
-                    deltas[s] = results.select(2, h).view(variants, b, p, d) - ablated[s];
-                }
-            }
-            else
-            {
-                attnOut = block.Attn.Output(z); // [V*b, p, d]
-            }
-
-            if (block.MlpModule is not { } mlp)
-            {
-                resid = resid + attnOut;
-                continue;
-            }
-
-            var mlpIn = _cfg.ParallelAttnMlp ? resid : resid + attnOut; // [V*b, p, d]
-            var mlpEntries = layerEntries.Where(x => x.Edge.Destination.Kind is NodeKind.Mlp or NodeKind.Neuron).ToList();
-            var mlpOut = _layout.NeuronLevel
-                ? NeuronMlp(block, mlp, l, mlpIn, mlpEntries, deltas, needed, ablated, variants)
-                : WholeMlp(block, mlp, l, mlpIn, mlpEntries, deltas, needed, ablated, variants);
-            resid = _cfg.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut;
         }
 
         var logitEntries = entries.Where(x => x.Edge.Destination.Kind == NodeKind.Logits).ToList();
@@ -180,6 +152,57 @@ public sealed class EdgeMaskedForward
         }
 
         return Unembed(final, input.ReadPositions, variants).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One block of a variant batch: attention with recomputed heads, then the MLP; returns resid_post <c>[V*b, p, d]</c>.</summary>
+    private Tensor Layer(
+        int l, Tensor resid, List<(int Variant, Edge Edge)> entries, Dictionary<int, Tensor> deltas, HashSet<int> needed, Tensor ablated,
+        int variants, Tensor? pos, Tensor? posVariants, Tensor? blocked, Tensor? blockedPrompt, bool padding)
+    {
+        long b = resid.shape[0] / variants, p = resid.shape[1], d = _cfg.DModel;
+        var block = _model.Blocks[l];
+        var layerEntries = entries.Where(x => _layout.DestinationLayer(x.Edge) == l).ToList();
+        var z = AttentionZ(block, resid, posVariants, blocked, padding); // [V*b, p, h, e]
+        var headEntries = layerEntries.Where(x => x.Edge.Destination.Kind == NodeKind.AttentionHead).ToList();
+        if (headEntries.Count > 0)
+        {
+            z = RecomputeHeads(block, resid, pos, blockedPrompt, padding, z, headEntries, deltas, variants);
+        }
+
+        var attnOut = block.Attn.Output(z); // [V*b, p, d], the same operation as the plain forward
+        for (int h = 0; h < _cfg.NHeads; h++)
+        {
+            int s = _layout.SourceIndex(Node.Head(l, h));
+            if (needed.Contains(s))
+            {
+                var result = matmul(z.select(2, h), block.Attn.W_O[h]); // [V*b, p, d]: this head's output
+                deltas[s] = result.view(variants, b, p, d) - ablated[s];
+            }
+        }
+
+        if (block.MlpModule is not { } mlp)
+        {
+            return resid + attnOut;
+        }
+
+        var mlpIn = _cfg.ParallelAttnMlp ? resid : resid + attnOut; // [V*b, p, d]
+        var mlpEntries = layerEntries.Where(x => x.Edge.Destination.Kind is NodeKind.Mlp or NodeKind.Neuron).ToList();
+        var mlpOut = _layout.NeuronLevel
+            ? NeuronMlp(block, mlp, l, mlpIn, mlpEntries, deltas, needed, ablated, variants)
+            : WholeMlp(block, mlp, l, mlpIn, mlpEntries, deltas, needed, ablated, variants);
+        return _cfg.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut;
+    }
+
+    /// <summary>Moves layer <paramref name="layer"/>'s recorded source outputs out of the layer's dispose scope.</summary>
+    private void MoveOut(Tensor[] outputs, int layer)
+    {
+        foreach (var (node, index) in _layout.Sources.Select((n, i) => (n, i)))
+        {
+            if (node.Kind != NodeKind.Input && node.Layer == layer)
+            {
+                outputs[index].MoveToOuterDisposeScope();
+            }
+        }
     }
 
     private Tensor AttentionZ(TransformerBlock block, Tensor resid, Tensor? pos, Tensor? blocked, bool padding)
