@@ -47,7 +47,7 @@ public sealed class LayeringTests
         {
             typeof(CircuitFinder.Model.HookedTransformer).Assembly,
             typeof(CircuitFinder.Graph.AssemblyMarker).Assembly,
-            typeof(CircuitFinder.Tasks.AssemblyMarker).Assembly,
+            typeof(CircuitFinder.Tasks.TaskDataset).Assembly,
             typeof(CircuitFinder.Patching.EdgePatcher).Assembly,
             typeof(CircuitFinder.Scrubbing.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Detectors.AssemblyMarker).Assembly,

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CircuitFinder.Tasks;
+
+/// <summary>
+/// A task: prompt pairs, a default metric (a metric catalog key such as <c>logit-diff</c>), optional per-prompt labels
+/// (auto-circuit's <c>seq_labels</c>), how many candidate prompts a generator dropped (single-token constraints) and
+/// the content hash that reports cite.
+/// </summary>
+public sealed record TaskDataset
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<TaskPrompt> Prompts { get; init; }
+
+    /// <summary>The metric used when none is asked for: <c>kl</c>, <c>logit-diff</c>, <c>prob</c>, <c>prob-diff</c>, <c>logprob</c>, <c>loss</c>, <c>accuracy</c>.</summary>
+    public string DefaultMetric { get; init; } = "logit-diff";
+
+    /// <summary>Labels of sequence positions shared by every prompt (auto-circuit's <c>seq_labels</c>), if any.</summary>
+    public IReadOnlyList<string>? SeqLabels { get; init; }
+
+    /// <summary>Candidate prompts a generator dropped because a word was not a single token.</summary>
+    public int Dropped { get; init; }
+
+    /// <summary>The tokenizer the token ids belong to (e.g. <c>gpt2</c>, <c>plain</c>), when known.</summary>
+    public string? Tokenizer { get; init; }
+
+    /// <summary>
+    /// SHA-256 (hex) over the token content: every prompt's clean, corrupted, answer and wrong-answer ids and read
+    /// position, in order. Names, texts and labels do not enter it.
+    /// </summary>
+    public string ContentHash
+    {
+        get
+        {
+            var text = new StringBuilder();
+            foreach (var p in Prompts)
+            {
+                text.Append(string.Join(',', p.Clean)).Append('|')
+                    .Append(string.Join(',', p.Corrupt)).Append('|')
+                    .Append(string.Join(',', p.Answers)).Append('|')
+                    .Append(string.Join(',', p.WrongAnswers)).Append('|')
+                    .Append(p.EffectiveReadPosition).Append('\n');
+            }
+
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        }
+    }
+}

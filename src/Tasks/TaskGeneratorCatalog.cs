@@ -1,0 +1,17 @@
+namespace CircuitFinder.Tasks;
+
+/// <summary>Maps CLI keys to the built-in task generators.</summary>
+public static class TaskGeneratorCatalog
+{
+    private static readonly IReadOnlyList<ITaskGenerator> All = [];
+
+    public static IReadOnlyList<string> Names => All.Select(g => g.Name).ToList();
+
+    public static IReadOnlyList<ITaskGenerator> Generators => All;
+
+    public static bool TryCreate(string name, out ITaskGenerator? generator)
+    {
+        generator = All.FirstOrDefault(g => g.Name == name);
+        return generator is not null;
+    }
+}
