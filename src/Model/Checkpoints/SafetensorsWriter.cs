@@ -22,43 +22,17 @@ public static class SafetensorsWriter
     {
         var keys = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
         var header = HeaderBytes(keys, tensors, metadata);
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            file.Write(length);
+            file.Write(header);
+            foreach (var key in keys)
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                file.Write(length);
-                file.Write(header);
-                foreach (var key in keys)
-                {
-                    WriteData(file, tensors[key]);
-                }
-
-                file.Flush(flushToDisk: true);
+                WriteData(file, tensors[key]);
             }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
-        }
-    }
-
-    private static void DeleteQuietly(string temporary)
-    {
-        try
-        {
-            File.Delete(temporary);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The original failure matters more than a leftover we could not remove.
-        }
+        });
     }
 
     private static void WriteData(Stream file, Tensor tensor)

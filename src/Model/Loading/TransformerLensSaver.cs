@@ -28,27 +28,10 @@ public static class TransformerLensSaver
             }
         }
 
-        WriteTextAtomically(Path.Combine(folder, "config.json"), ConfigJson.ToTransformerLens(model.Config).ToString(Formatting.Indented) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson.ToTransformerLens(model.Config).ToString(Formatting.Indented) + "\n");
         if (tokenizer is PlainVocabularyTokenizer plain)
         {
-            WriteTextAtomically(Path.Combine(folder, "vocab.json"), JsonConvert.SerializeObject(plain.Tokens, Formatting.Indented) + "\n");
-        }
-    }
-
-    private static void WriteTextAtomically(string path, string text)
-    {
-        string tmp = path + $".{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllText(tmp, text);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp))
-            {
-                File.Delete(tmp);
-            }
+            AtomicFile.WriteAllText(Path.Combine(folder, "vocab.json"), JsonConvert.SerializeObject(plain.Tokens, Formatting.Indented) + "\n");
         }
     }
 }
