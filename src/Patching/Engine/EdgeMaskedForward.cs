@@ -109,7 +109,7 @@ public sealed class EdgeMaskedForward
         for (int v = 0; v < variants; v++)
         {
             _layout.Validate(sets[v]);
-            entries.AddRange(sets[v].Select(e => (v, e)));
+            entries.AddRange(sets[v].Distinct().Select(e => (v, e))); // an edge listed twice is ablated once
         }
 
         int start = resume ? entries.Select(x => _layout.DestinationLayer(x.Edge)).DefaultIfEmpty(_cfg.NLayers).Min() : 0;
