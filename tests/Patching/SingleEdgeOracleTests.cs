@@ -49,4 +49,14 @@ public sealed class SingleEdgeOracleTests
             Assert.True(moved * 2 >= kinds.Count, $"{level}: only {moved} of {kinds.Count} single-edge patches changed the output");
         }
     }
+
+    [Fact]
+    public void An_edge_listed_twice_is_ablated_once()
+    {
+        using var setup = EdgePatchingInvariantTests.Setup.Create(5);
+        using var scope = NewDisposeScope();
+        var edge = setup.Graph.Edges[setup.Graph.Edges.Count / 2];
+        var logits = setup.Patcher.Evaluate([[edge], [edge, edge]]);
+        EdgePatchingInvariantTests.AssertClose(logits[0], logits[1], $"{edge.Id} once vs twice");
+    }
 }
