@@ -6,17 +6,29 @@ namespace CircuitFinder.Model.Tokenizers;
 public static class TokenizerLoader
 {
     /// <summary>
-    /// The tokenizer for the model in <paramref name="folder"/>:
+    /// The tokenizer for the model in <paramref name="folder"/>, the first that applies:
+    /// a tokenizer.json (HuggingFace, BPE behind a ByteLevel pre-tokenizer) → <see cref="ByteLevelBpeTokenizer"/>;
+    /// a vocab.json object beside merges.txt → <see cref="ByteLevelBpeTokenizer"/>;
     /// a vocab.json holding a JSON array → <see cref="PlainVocabularyTokenizer"/>;
-    /// a vocab.json object beside merges.txt (HuggingFace BPE) → <see cref="Gpt2Tokenizer"/> when it
-    /// is GPT-2's own 50,257-token vocabulary and the model type is gpt2, else null (not supported yet);
     /// no vocab.json, a gpt2 model and d_vocab ≥ 50,257 → <see cref="Gpt2Tokenizer"/>;
-    /// otherwise null: the model has no tokenizer and callers must be given token ids.
+    /// otherwise (also a vocab.json object without merges.txt) null: callers must be given token ids.
+    /// A HuggingFace vocabulary of GPT-2's 50,257 tokens on a gpt2 model gives the faster built-in
+    /// <see cref="Gpt2Tokenizer"/>. A tokenizer with more tokens than d_vocab is a <see cref="BadInputException"/>.
     /// </summary>
     public static ITokenizer? ForModelFolder(string folder, int dVocab, string? modelType)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var isGpt2 = string.Equals(modelType, "gpt2", StringComparison.OrdinalIgnoreCase);
+        var tokenizerPath = Path.Combine(folder, "tokenizer.json");
+        if (File.Exists(tokenizerPath))
+        {
+            var bpe = ByteLevelBpeTokenizer.LoadTokenizerJson(tokenizerPath);
+            var isGpt2Tokenizer = isGpt2
+                && bpe.VocabularySize == Gpt2Tokenizer.GptVocabularySize
+                && bpe.BosTokenId == Gpt2Tokenizer.EndOfTextId;
+            return Fitting(isGpt2Tokenizer ? Gpt2Tokenizer.Instance : bpe, dVocab, tokenizerPath);
+        }
+
         var vocabPath = Path.Combine(folder, "vocab.json");
         if (!File.Exists(vocabPath))
         {
@@ -26,10 +38,15 @@ public static class TokenizerLoader
         var json = VocabularyFile.Read(vocabPath);
         if (json is JObject vocabObject)
         {
-            var isGpt2Vocabulary = File.Exists(Path.Combine(folder, "merges.txt"))
-                && vocabObject.Count == Gpt2Tokenizer.GptVocabularySize
-                && isGpt2;
-            return isGpt2Vocabulary ? Fitting(Gpt2Tokenizer.Instance, dVocab, vocabPath) : null;
+            var mergesPath = Path.Combine(folder, "merges.txt");
+            if (!File.Exists(mergesPath))
+            {
+                return null;
+            }
+
+            return isGpt2 && vocabObject.Count == Gpt2Tokenizer.GptVocabularySize
+                ? Fitting(Gpt2Tokenizer.Instance, dVocab, vocabPath)
+                : Fitting(ByteLevelBpeTokenizer.LoadHuggingFace(vocabPath, mergesPath), dVocab, vocabPath);
         }
 
         var plain = PlainVocabularyTokenizer.FromTokens(VocabularyFile.TokenStrings(json, vocabPath), vocabPath);

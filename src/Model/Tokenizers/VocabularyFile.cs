@@ -7,11 +7,11 @@ namespace CircuitFinder.Model.Tokenizers;
 internal static class VocabularyFile
 {
     /// <summary>Parses the file as JSON, keeping strings verbatim (no date parsing).</summary>
-    public static JToken Read(string path)
+    public static JToken Read(string path, string kind = "vocabulary")
     {
         if (!File.Exists(path))
         {
-            throw new BadInputException($"{path}: vocabulary file not found");
+            throw new BadInputException($"{path}: {kind} file not found");
         }
 
         try
@@ -55,7 +55,42 @@ internal static class VocabularyFile
         return tokens;
     }
 
-    private static string Describe(JTokenType type) => type switch
+    /// <summary>
+    /// The token → id map of a HuggingFace vocabulary object (<paramref name="field"/> names it in
+    /// messages, e.g. "model.vocab"); ids must be distinct non-negative integers.
+    /// </summary>
+    public static Dictionary<string, int> TokenIds(JToken? json, string path, string field)
+    {
+        if (json is not JObject obj)
+        {
+            throw new BadInputException(
+                $"{path}: {field} should be a JSON object mapping token strings to ids, found {Describe(json?.Type ?? JTokenType.Undefined)}");
+        }
+
+        var ids = new Dictionary<string, int>(obj.Count, StringComparer.Ordinal);
+        var tokenOfId = new Dictionary<int, string>(obj.Count);
+        foreach (var (token, value) in obj)
+        {
+            if (value is not JValue { Value: long number } || number is < 0 or >= int.MaxValue)
+            {
+                var found = value is { Type: JTokenType.Integer } ? $"{value}" : Describe(value?.Type ?? JTokenType.Null);
+                throw new BadInputException($"{path}: {field}: the id of token '{token}' is {found}, expected a non-negative integer");
+            }
+
+            var id = (int)number;
+            if (!tokenOfId.TryAdd(id, token))
+            {
+                throw new BadInputException($"{path}: {field}: duplicate id {id} (tokens '{tokenOfId[id]}' and '{token}')");
+            }
+
+            ids[token] = id;
+        }
+
+        return ids;
+    }
+
+    /// <summary>"an object", "a string", "null", ... for messages.</summary>
+    public static string Describe(JTokenType type) => type switch
     {
         JTokenType.Object => "an object",
         JTokenType.Array => "an array",
@@ -63,6 +98,8 @@ internal static class VocabularyFile
         JTokenType.Float => "a number",
         JTokenType.Boolean => "a boolean",
         JTokenType.Null => "null",
+        JTokenType.String => "a string",
+        JTokenType.Undefined => "nothing",
         _ => type.ToString().ToLowerInvariant(),
     };
 }

@@ -52,11 +52,44 @@ public sealed class TokenizerLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Given_another_huggingface_bpe_vocabulary_then_there_is_no_tokenizer_yet()
+    public void Given_another_huggingface_bpe_vocabulary_beside_merges_then_the_tokenizer_is_byte_level_bpe()
     {
-        File.WriteAllText(Path.Combine(_folder, "vocab.json"), """{"a": 0, "b": 1}""");
-        File.WriteAllText(Path.Combine(_folder, "merges.txt"), "#version: 0.2\na b\n");
-        Assert.Null(TokenizerLoader.ForModelFolder(_folder, dVocab: 2, modelType: "gpt2"));
+        File.WriteAllText(Path.Combine(_folder, "vocab.json"), TinyBpe.VocabJson);
+        File.WriteAllText(Path.Combine(_folder, "merges.txt"), TinyBpe.MergesTxt);
+        var bpe = Assert.IsType<ByteLevelBpeTokenizer>(TokenizerLoader.ForModelFolder(_folder, dVocab: 9, modelType: "gpt2"));
+        Assert.Equal([4, 3, 7], bpe.Encode("ab abc"));
+    }
+
+    [Fact]
+    public void Given_a_huggingface_vocabulary_without_merges_then_there_is_no_tokenizer()
+    {
+        File.WriteAllText(Path.Combine(_folder, "vocab.json"), TinyBpe.VocabJson);
+        Assert.Null(TokenizerLoader.ForModelFolder(_folder, dVocab: 9, modelType: "gpt2"));
+    }
+
+    [Fact]
+    public void Given_a_tokenizer_json_then_it_is_preferred_to_a_vocab_array()
+    {
+        File.WriteAllText(Path.Combine(_folder, "tokenizer.json"), TinyBpe.TokenizerJson);
+        File.WriteAllText(Path.Combine(_folder, "vocab.json"), """["a", "b"]""");
+        var bpe = Assert.IsType<ByteLevelBpeTokenizer>(TokenizerLoader.ForModelFolder(_folder, dVocab: 16, modelType: "neox"));
+        Assert.Equal([5, 2], bpe.Encode(" ac"));
+    }
+
+    [Fact]
+    public void Given_a_tokenizer_json_larger_than_d_vocab_then_the_message_names_the_file_and_both_sizes()
+    {
+        File.WriteAllText(Path.Combine(_folder, "tokenizer.json"), TinyBpe.TokenizerJson);
+        var e = Assert.Throws<BadInputException>(() => TokenizerLoader.ForModelFolder(_folder, dVocab: 8, modelType: null));
+        Assert.Contains("tokenizer.json: the vocabulary has 9 tokens but the model's d_vocab is 8", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_tokenizer_json_that_is_not_bpe_then_loading_the_folder_names_the_field()
+    {
+        File.WriteAllText(Path.Combine(_folder, "tokenizer.json"), """{"model": {"type": "Unigram", "vocab": []}}""");
+        var e = Assert.Throws<BadInputException>(() => TokenizerLoader.ForModelFolder(_folder, dVocab: 8, modelType: null));
+        Assert.Contains("model.type is \"Unigram\"", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
