@@ -14,6 +14,7 @@ public static class CircuitFinderCli
         root.Add(InfoCommand.Create(stdout, stderr));
         root.Add(RunCommand.Create(stdout, stderr));
         root.Add(BenchCommand.Create(stdout, stderr));
+        root.Add(TaskCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

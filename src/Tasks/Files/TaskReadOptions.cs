@@ -1,0 +1,13 @@
+namespace CircuitFinder.Tasks.Files;
+
+/// <summary>How <see cref="TaskFileReader"/> turns text prompts into token ids.</summary>
+public sealed record TaskReadOptions
+{
+    public static TaskReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Prepend the tokenizer's beginning-of-sequence token to clean and corrupted prompts given as text (as
+    /// TransformerLens does). Prompts given as token ids and answers are never changed.
+    /// </summary>
+    public bool PrependBos { get; init; }
+}
