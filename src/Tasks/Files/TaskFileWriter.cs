@@ -16,7 +16,7 @@ public static class TaskFileWriter
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(path);
-        WriteAtomically(path, Format(dataset, TaskFileReader.IsJsonLines(path)));
+        CircuitFinder.Model.AtomicFile.WriteAllText(path, Format(dataset, TaskFileReader.IsJsonLines(path)));
     }
 
     /// <summary>The file's text: JSON, or JSON Lines when <paramref name="jsonLines"/>.</summary>
@@ -115,25 +115,5 @@ public static class TaskFileWriter
         }
 
         return json;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
     }
 }
