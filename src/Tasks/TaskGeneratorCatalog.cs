@@ -1,9 +1,18 @@
+using CircuitFinder.Tasks.Generators;
+
 namespace CircuitFinder.Tasks;
 
 /// <summary>Maps CLI keys to the built-in task generators.</summary>
 public static class TaskGeneratorCatalog
 {
-    private static readonly IReadOnlyList<ITaskGenerator> All = [];
+    private static readonly IReadOnlyList<ITaskGenerator> All =
+    [
+        new IoiGenerator(),
+        new GreaterThanGenerator(),
+        new DocstringGenerator(),
+        new InductionGenerator(),
+        new AcronymGenerator(),
+    ];
 
     public static IReadOnlyList<string> Names => All.Select(g => g.Name).ToList();
 
