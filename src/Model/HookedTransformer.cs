@@ -248,11 +248,12 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The hook points that fire under <paramref name="options"/>: per-head results and per-head q/k/v inputs only
-    /// when switched on, as in TransformerLens (naming them explicitly materialises them).
+    /// when switched on, <c>hook_mlp_in</c> never, as in TransformerLens (naming them explicitly materialises them).
     /// </summary>
     public IEnumerable<string> DefaultCacheNames(ModelRunOptions options) => HookNames.Where(n =>
         (options.UseAttnResult || !n.EndsWith(".attn.hook_result", StringComparison.Ordinal))
-        && (options.UseSplitQkvInput || !(n.EndsWith(".hook_q_input", StringComparison.Ordinal) || n.EndsWith(".hook_k_input", StringComparison.Ordinal) || n.EndsWith(".hook_v_input", StringComparison.Ordinal))));
+        && (options.UseSplitQkvInput || !(n.EndsWith(".hook_q_input", StringComparison.Ordinal) || n.EndsWith(".hook_k_input", StringComparison.Ordinal) || n.EndsWith(".hook_v_input", StringComparison.Ordinal)))
+        && !n.EndsWith(".hook_mlp_in", StringComparison.Ordinal));
 
     /// <summary>Runs the model with the given hooks attached; they are removed afterwards, also when one throws.</summary>
     public Tensor RunWithHooks(

@@ -53,6 +53,12 @@ public sealed class EdgePatcher : IDisposable
     /// <summary>The ablated source outputs x̃ <c>[n_sources, batch, pos, d_model]</c>.</summary>
     public Tensor AblatedSources => _ablated;
 
+    /// <summary>The clean source outputs x <c>[n_sources, batch, pos, d_model]</c>, in <see cref="Layout"/>'s source order.</summary>
+    public Tensor CleanSources => _clean.Outputs;
+
+    /// <summary>Where each graph node lives (source rows, destination layers).</summary>
+    public GraphLayout Layout => _engine.Layout;
+
     /// <summary>
     /// Logits for each set of ablated edges: <c>[sets, batch, d_vocab_out]</c> (at the read positions). Sets run
     /// <paramref name="variantsPerCall"/> at a time along the batch dimension, grouped by the earliest layer they touch

@@ -96,7 +96,7 @@ public sealed class HookTests : IDisposable
         using (cache)
         {
             // per-head results and q/k/v inputs are materialised only when asked for (TransformerLens' use_attn_result, use_split_qkv_input)
-            Assert.Equal(Model.HookNames.Count(n => !n.EndsWith("hook_result", StringComparison.Ordinal) && !n.EndsWith("_input", StringComparison.Ordinal)), cache.Count);
+            Assert.Equal(Model.HookNames.Count(n => !n.EndsWith("hook_result", StringComparison.Ordinal) && !n.EndsWith("_input", StringComparison.Ordinal) && !n.EndsWith("hook_mlp_in", StringComparison.Ordinal)), cache.Count);
             Assert.False(cache.ContainsKey(HookName.Result(0)));
             Assert.Equal(new long[] { 1, 8, 4, 8 }, cache[HookName.Z(0)].shape);
             Assert.Equal(new long[] { 1, 4, 8, 8 }, cache[HookName.Pattern(1)].shape);

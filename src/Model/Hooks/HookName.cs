@@ -18,6 +18,8 @@ public static class HookName
 
     public static string MlpOut(int layer) => $"blocks.{layer}.hook_mlp_out";
 
+    public static string MlpIn(int layer) => $"blocks.{layer}.hook_mlp_in";
+
     public static string QInput(int layer) => $"blocks.{layer}.hook_q_input";
 
     public static string KInput(int layer) => $"blocks.{layer}.hook_k_input";

@@ -40,6 +40,9 @@ public sealed class TransformerBlock : nn.Module
     [ComponentName(Name = "hook_resid_mid")]
     private readonly HookPoint _hookResidMid = new();
 
+    [ComponentName(Name = "hook_mlp_in")]
+    private readonly HookPoint _hookMlpIn = new();
+
     [ComponentName(Name = "hook_mlp_out")]
     private readonly HookPoint _hookMlpOut = new();
 
@@ -70,6 +73,7 @@ public sealed class TransformerBlock : nn.Module
                 register_module("hook_resid_mid", _hookResidMid);
             }
 
+            register_module("hook_mlp_in", _hookMlpIn);
             if (cfg.NormalizationType != NormalizationType.None)
             {
                 _ln2 = new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps);
@@ -142,14 +146,17 @@ public sealed class TransformerBlock : nn.Module
 
         if (_cfg.ParallelAttnMlp)
         {
-            var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, residPre)));
+            var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, MlpIn(residPre))));
             return _hookResidPost.forward(residPre + attnOut + mlpOutParallel);
         }
 
         var residMid = _hookResidMid.forward(residPre + attnOut);
-        var mlpOut = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, residMid)));
+        var mlpOut = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, MlpIn(residMid))));
         return _hookResidPost.forward(residMid + mlpOut);
     }
+
+    /// <summary>The MLP's own copy of its input at <c>hook_mlp_in</c> (TransformerLens' <c>use_hook_mlp_in</c>), only when hooked.</summary>
+    private Tensor MlpIn(Tensor x) => _hookMlpIn.HasHooks ? _hookMlpIn.forward(x.clone()) : x;
 
     private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
 }
