@@ -41,6 +41,16 @@ public sealed class ZooCommandTests
     }
 
     [Fact]
+    public void Run_with_a_prompt_on_the_planted_ioi_model_names_the_indirect_object()
+    {
+        var run = CliRun.Of("run", "--model", "zoo:planted-ioi", "--prompt", "Mary and John went to the store , John gave a drink to", "--top", "2", "--json");
+        Assert.Equal(0, run.ExitCode);
+        var json = JObject.Parse(run.Stdout);
+        Assert.Equal(14, ((JArray)json["tokens"]!).Count);
+        Assert.Equal("Mary", (string?)json["top"]![0]!["token"]);
+    }
+
+    [Fact]
     public void Given_an_unknown_zoo_model_then_run_exits_2_listing_the_known_ones()
     {
         var run = CliRun.Of("run", "--model", "zoo:nope", "--tokens", "0,1");

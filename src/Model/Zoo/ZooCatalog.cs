@@ -9,7 +9,7 @@ public static class ZooCatalog
     public const string Prefix = "zoo:";
 
     /// <summary>Every zoo model, in listing order.</summary>
-    public static IReadOnlyList<IZooModel> Models { get; } = [new PlantedInduction()];
+    public static IReadOnlyList<IZooModel> Models { get; } = [new PlantedInduction(), new PlantedIoi()];
 
     /// <summary>Every zoo name.</summary>
     public static IReadOnlyList<string> Names { get; } = Models.Select(m => m.Name).ToList();

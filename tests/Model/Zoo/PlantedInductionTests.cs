@@ -1,9 +1,6 @@
 using CircuitFinder.Graph;
-using CircuitFinder.Model;
 using CircuitFinder.Model.Zoo;
-using CircuitFinder.Patching;
 using CircuitFinder.Patching.Ablations;
-using CircuitFinder.Patching.Engine;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -94,37 +91,25 @@ public sealed class PlantedInductionTests(ITestOutputHelper output)
         }
     }
 
-    private static ComputeGraph Graph()
-    {
-        var c = Zoo.Config;
-        return ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
-    }
+    private static ComputeGraph Graph() => EdgeCosts.Graph(Zoo.Config);
 
-    /// <summary>Each edge's cost: (clean − edge ablated) / (clean − every edge ablated) of the mean correct-token logit.</summary>
+    /// <summary>Each edge's cost on the correct token's logit at the read positions.</summary>
     private Dictionary<string, double> Costs(IAblation ablation)
     {
         using var model = Zoo.Create();
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var graph = Graph();
         var clean = InductionPrompts.Create(Prompts, 10, seed: 1);
         var corrupted = InductionPrompts.Create(Prompts, 10, seed: 2);
-        var input = new PatchingInput(clean.TokenTensor(), ReadPositions: clean.ReadTensor());
-        using var patcher = new EdgePatcher(model, graph, input, ablation, corrupted.TokenTensor());
-        var sets = new List<IReadOnlyCollection<Edge>> { Array.Empty<Edge>(), graph.Edges.ToList() };
-        sets.AddRange(graph.Edges.Select(e => (IReadOnlyCollection<Edge>)[e]));
-        var logits = patcher.Evaluate(sets); // [sets, b, vocab]
-        var answers = clean.AnswerTensor().view(1, Prompts, 1).expand(sets.Count, Prompts, 1); // [sets, b, 1]
-        var metric = logits.gather(2, answers).squeeze(2).mean([1L]).data<float>().ToArray(); // [sets]
-        double gap = metric[0] - metric[1];
-        Assert.True(gap > PlantedInduction.LogitScale / 2, $"{ablation.Name}: clean {metric[0]:F3}, all ablated {metric[1]:F3}");
-        var costs = graph.Edges.Select((e, i) => (e.Id, Cost: (metric[0] - metric[2 + i]) / gap)).ToDictionary(x => x.Id, x => x.Cost);
-        output.WriteLine($"{ablation.Name}: clean {metric[0]:F4}, all ablated {metric[1]:F4}");
-        foreach (var (id, cost) in costs)
-        {
-            output.WriteLine($"  {id,-18} {cost:P3}");
-        }
-
+        var answers = clean.AnswerTensor().view(1, Prompts, 1); // [1, b, 1]
+        var (costs, cleanValue, ablated) = EdgeCosts.Measure(
+            model,
+            clean.TokenTensor(),
+            clean.ReadTensor(),
+            corrupted.TokenTensor(),
+            ablation,
+            logits => logits.gather(2, answers.expand(logits.shape[0], Prompts, 1)).squeeze(2).mean([1L]), // [sets]
+            output);
+        Assert.True(cleanValue - ablated > PlantedInduction.LogitScale / 2, $"{ablation.Name}: clean {cleanValue:F3}, every edge ablated {ablated:F3}");
         return costs;
     }
 }
