@@ -13,6 +13,7 @@ public static class CircuitFinderCli
         root.Add(GlobalOptions.Quiet);
         root.Add(InfoCommand.Create(stdout, stderr));
         root.Add(RunCommand.Create(stdout, stderr));
+        root.Add(ZooCommand.Create(stdout, stderr));
         root.Add(BenchCommand.Create(stdout, stderr));
         root.Add(TaskCommand.Create(stdout, stderr));
         var parse = root.Parse(args);

@@ -11,7 +11,7 @@ public sealed class ModelOptions
 {
     public Option<string> Model { get; } = new("--model", "-m")
     {
-        Description = "Model folder (HuggingFace GPT-2 or TransformerLens layout) or a weights file inside one",
+        Description = "Model folder (HuggingFace GPT-2 or TransformerLens layout), a weights file inside one, or a built-in zoo:NAME (see zoo list)",
         Required = true,
     };
 

@@ -9,7 +9,9 @@ public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<string> _sha256;
 
-    public LoadedModel(HookedTransformer model, ITokenizer? tokenizer, string source, string layout, string weightsFile, ProcessingOptions processing)
+    /// <param name="weightsSha256">The weights' hash when there is no file to hash (zoo models); null hashes <paramref name="weightsFile"/>.</param>
+    public LoadedModel(
+        HookedTransformer model, ITokenizer? tokenizer, string source, string layout, string weightsFile, ProcessingOptions processing, string? weightsSha256 = null)
     {
         Model = model;
         Tokenizer = tokenizer;
@@ -17,7 +19,7 @@ public sealed class LoadedModel : IDisposable
         Layout = layout;
         WeightsFile = weightsFile;
         Processing = processing;
-        _sha256 = new Lazy<string>(() => HashFile(weightsFile));
+        _sha256 = new Lazy<string>(() => weightsSha256 ?? HashFile(weightsFile));
     }
 
     public HookedTransformer Model { get; }
@@ -28,15 +30,16 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The folder (or zoo name) the model came from.</summary>
     public string Source { get; }
 
-    /// <summary>The checkpoint layout, e.g. <c>huggingface-gpt2</c> or <c>transformerlens</c>.</summary>
+    /// <summary>The checkpoint layout, e.g. <c>huggingface-gpt2</c>, <c>transformerlens</c> or <c>zoo</c>.</summary>
     public string Layout { get; }
 
+    /// <summary>The weights file read, or the <c>zoo:NAME</c> of a built-in model.</summary>
     public string WeightsFile { get; }
 
     /// <summary>The processing that was actually applied.</summary>
     public ProcessingOptions Processing { get; }
 
-    /// <summary>SHA-256 of the weights file, hex (computed on first use).</summary>
+    /// <summary>SHA-256 of the weights file (of the serialized state dict for zoo models), hex (computed on first use).</summary>
     public string WeightsSha256 => _sha256.Value;
 
     public void Dispose() => Model.Dispose();

@@ -1,13 +1,16 @@
+using CircuitFinder.Model.Checkpoints;
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Processing;
 using CircuitFinder.Model.Tokenizers;
+using CircuitFinder.Model.Zoo;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Model.Loading;
 
 /// <summary>
 /// Loads a model from a folder (or a weights file inside one), recognising the layout from <c>config.json</c>,
-/// converting to TransformerLens keys, checking every weight is finite, and processing weights as asked.
+/// converting to TransformerLens keys, checking every weight is finite, and processing weights as asked; or a built-in
+/// model named <c>zoo:NAME</c> (<see cref="ZooCatalog"/>), processed the same way.
 /// </summary>
 public static class ModelLoader
 {
@@ -17,6 +20,11 @@ public static class ModelLoader
     public static LoadedModel Load(string path, LoadOptions? options = null)
     {
         options ??= LoadOptions.Default;
+        if (path.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal))
+        {
+            return LoadZoo(path[ZooCatalog.Prefix.Length..], options);
+        }
+
         string folder, weightsFile;
         string? explicitWeights = options.WeightsFile;
         if (File.Exists(path))
@@ -63,6 +71,38 @@ public static class ModelLoader
         finally
         {
             foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static LoadedModel LoadZoo(string name, LoadOptions options)
+    {
+        var zoo = ZooCatalog.Get(name);
+        string source = ZooCatalog.Prefix + zoo.Name;
+        if (options.WeightsFile is not null)
+        {
+            throw new BadInputException($"{source}: a zoo model has no weights file to choose (--weights {options.WeightsFile})");
+        }
+
+        Dictionary<string, TorchSharp.torch.Tensor> raw;
+        using (var planted = zoo.Create())
+        {
+            raw = planted.ToStateDict();
+        }
+
+        string sha256 = StateDictHash.Sha256(raw);
+        var (config, weights, applied) = WeightProcessing.Apply(zoo.Config.Validate(source), raw, options.Processing);
+        try
+        {
+            var model = HookedTransformer.Create(config, weights, source);
+            var tokenizer = PlainVocabularyTokenizer.FromTokens(zoo.Vocabulary, source);
+            return new LoadedModel(model, tokenizer, source, "zoo", source, applied, sha256);
+        }
+        finally
+        {
+            foreach (var t in weights.Values.Concat(raw.Values).Distinct())
             {
                 t.Dispose();
             }
