@@ -113,7 +113,8 @@ public static class EdgeAttribution
             return null;
         };
 
-        var hooks = new List<(string, HookFunction)>();
+        // the weights are frozen: the token embeddings become the leaf that gradients flow back to
+        var hooks = new List<(string, HookFunction)> { (HookName.Embed, (x, _) => x.detach().requires_grad_(true)) };
         for (int l = 0; l < c.NLayers; l++)
         {
             hooks.Add((HookName.QInput(l), Capture(HookName.QInput(l))));

@@ -1,0 +1,112 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Patching;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Attribution;
+using CircuitFinder.Patching.Engine;
+using CircuitFinder.Patching.Metrics;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Tests.Patching.Attribution;
+
+/// <summary>
+/// EAP is the first-order (linear) estimate of an edge's effect: it must match a finite difference of the exact edge
+/// patch taken a small step ε towards the ablated value; EAP-IG over the input embeddings must add up, over the input
+/// node's edges, to the metric's change between the corrupted and the clean prompts (completeness).
+/// </summary>
+public sealed class EdgeAttributionTests
+{
+    private static readonly int Seed = Enumerable.Range(0, 200).First(s =>
+        RandomModels.Config(s) is { AttnOnly: false, NLayers: 2, NormalizationType: not CircuitFinder.Model.Config.NormalizationType.None, PositionalEmbeddingType: CircuitFinder.Model.Config.PositionalEmbeddingType.Standard });
+
+    [Theory]
+    [InlineData(GraphLevel.Qkv)]
+    [InlineData(GraphLevel.Head)]
+    public void EAP_scores_match_finite_differences_of_the_exact_edge_patch(GraphLevel level)
+    {
+        using var setup = new Setup(Seed, level);
+        const double epsilon = 1e-2;
+        var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong);
+        using var scope = NewDisposeScope();
+        using var nudged = new EdgePatcher(setup.Model, setup.Graph, setup.Input, new ScaledAblation(new ResampleAblation(), epsilon), setup.Corrupted);
+        var edges = setup.Graph.Edges;
+        var logits = nudged.Evaluate([[], .. edges.Select(e => (IReadOnlyCollection<Edge>)[e])]);
+        var metric = setup.Metric.PerPrompt(logits, new MetricTarget(setup.Answers, setup.Wrong, nudged.CleanLogits)).mean([1L]); // [1 + edges]
+        var values = metric.to(ScalarType.Float64).data<double>().ToArray();
+        double largest = scores.Values.Max(Math.Abs);
+        Assert.True(largest > 1e-2, $"scores are all tiny ({largest})");
+        for (int i = 0; i < edges.Count; i++)
+        {
+            double finite = (values[i + 1] - values[0]) / epsilon;
+            Assert.True(
+                Math.Abs(finite - scores[edges[i]]) <= (0.03 * largest) + 1e-3,
+                $"{edges[i].Id}: EAP {scores[edges[i]]:F5}, finite difference {finite:F5}");
+        }
+    }
+
+    [Fact]
+    public void EAP_IG_over_the_input_nodes_edges_adds_up_to_the_corrupted_minus_clean_metric()
+    {
+        using var setup = new Setup(Seed, GraphLevel.Qkv);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: 40, setup.Corrupted);
+        double inputTotal = setup.Graph.OutgoingEdges(Node.Input).Sum(e => scores[e]);
+        var both = setup.Patcher.Evaluate([[], [.. setup.Graph.OutgoingEdges(Node.Input)]]);
+        var metric = setup.Metric.PerPrompt(both, new MetricTarget(setup.Answers, setup.Wrong, setup.Patcher.CleanLogits)).mean([1L]);
+        double change = metric[1].item<float>() - metric[0].item<float>(); // all input edges ablated = corrupted embeddings
+        Assert.True(Math.Abs(change) > 1e-2, $"the prompts should differ in metric ({change})");
+        Assert.True(Math.Abs(inputTotal - change) <= 0.05 * Math.Abs(change), $"EAP-IG input total {inputTotal:F5} vs metric change {change:F5}");
+    }
+
+    [Fact]
+    public void EAP_IG_without_corrupted_prompts_and_the_neuron_level_are_refused()
+    {
+        using (var setup = new Setup(Seed, GraphLevel.Qkv))
+        {
+            Assert.Contains("corrupted", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: 3)).Message);
+        }
+
+        using var neurons = new Setup(Seed, GraphLevel.Neuron);
+        Assert.Contains("neuron", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(neurons.Model, neurons.Patcher, neurons.Metric, neurons.Answers, neurons.Wrong)).Message);
+    }
+
+    private sealed class Setup : IDisposable
+    {
+        public Setup(int seed, GraphLevel level)
+        {
+            var config = RandomModels.Config(seed);
+            Model = RandomModels.Model(config, seed);
+            Graph = RandomModels.Graph(config, level);
+            var clean = RandomModels.Tokens(seed, 4, 6, config.DVocab).DetachFromDisposeScope();
+            Corrupted = RandomModels.Tokens(seed + 1, 4, 6, config.DVocab).DetachFromDisposeScope();
+            Input = new PatchingInput(clean, ReadPositions: full([4L], 5L, ScalarType.Int64).DetachFromDisposeScope());
+            Answers = tensor(new long[] { 1, 2, 3, 4 }).view(4, 1).DetachFromDisposeScope();
+            Wrong = tensor(new long[] { 0, 0, 1, 1 }).view(4, 1).DetachFromDisposeScope();
+            Patcher = new EdgePatcher(Model, Graph, Input, new ResampleAblation(), Corrupted);
+        }
+
+        public HookedTransformer Model { get; }
+
+        public ComputeGraph Graph { get; }
+
+        public PatchingInput Input { get; }
+
+        public Tensor Corrupted { get; }
+
+        public Tensor Answers { get; }
+
+        public Tensor Wrong { get; }
+
+        public EdgePatcher Patcher { get; }
+
+        public IMetric Metric { get; } = new LogitDifferenceMetric();
+
+        public void Dispose()
+        {
+            Patcher.Dispose();
+            Model.Dispose();
+        }
+    }
+}
