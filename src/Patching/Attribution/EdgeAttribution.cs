@@ -10,18 +10,18 @@ namespace CircuitFinder.Patching.Attribution;
 /// <summary>
 /// Edge attribution patching (Syed et al. 2023) and its integrated-gradients form EAP-IG (Hanna et al. 2024):
 /// score(s→d) = Σ_{prompt, pos, d_model} (x̃_s − x_s) · ∂metric/∂input_d, the metric averaged over prompts. EAP takes
-/// the gradient at the clean run; EAP-IG averages it over <c>steps</c> runs whose input embeddings lie on the straight
-/// line from the corrupted to the clean prompt's (α = k/steps, k = 1..steps). Destination inputs are the pre-norm
-/// copies each head (q, k, v), MLP and the logits read from the residual stream; x̃ is the patcher's ablation.
+/// the gradient at the clean run; EAP-IG averages it over <c>steps</c> runs whose <c>input</c> node output lies on the
+/// straight line from its ablated to its clean value, x̃ + α (x − x̃) with α = k/steps, k = 1..steps (for resample
+/// ablation: from the corrupted prompt's embeddings to the clean ones). Destination inputs are the pre-norm copies
+/// each head (q, k, v), MLP and the logits read from the residual stream; x̃ is the patcher's ablation.
 /// </summary>
 public static class EdgeAttribution
 {
     /// <summary>
-    /// Scores every edge of <paramref name="patcher"/>'s graph. <paramref name="steps"/> = 0 is EAP; ≥ 1 is EAP-IG, which
-    /// needs <paramref name="corruptedTokens"/> for the interpolation's far end.
+    /// Scores every edge of <paramref name="patcher"/>'s graph. <paramref name="steps"/> = 0 is EAP; ≥ 1 is EAP-IG.
     /// </summary>
     public static IReadOnlyDictionary<Edge, double> Score(
-        HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps = 0, Tensor? corruptedTokens = null)
+        HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps = 0)
     {
         var graph = patcher.Graph;
         if (graph.Level == GraphLevel.Neuron)
@@ -29,17 +29,17 @@ public static class EdgeAttribution
             throw new ArgumentException("edge attribution at neuron level is not supported yet; use the head or q/k/v level");
         }
 
-        if (steps > 0 && corruptedTokens is null)
+        if (steps < 0)
         {
-            throw new ArgumentException("EAP-IG needs the corrupted prompts");
+            throw new ArgumentException($"integration steps must not be negative, got {steps}");
         }
 
         using var scope = NewDisposeScope();
         var target = new MetricTarget(answers, wrongAnswers, patcher.CleanLogits);
         var gradients = steps == 0
-            ? Gradients(model, patcher, metric, target, alpha: null, corruptedTokens)
+            ? Gradients(model, patcher, metric, target, alpha: null)
             : Enumerable.Range(1, steps)
-                .Select(k => Gradients(model, patcher, metric, target, (double)k / steps, corruptedTokens))
+                .Select(k => Gradients(model, patcher, metric, target, (double)k / steps))
                 .Aggregate((a, b) => a.Zip(b, (x, y) => x + y).ToArray())
                 .Select(g => g / steps)
                 .ToArray();
@@ -101,7 +101,7 @@ public static class EdgeAttribution
 
     /// <summary>One backward pass: ∂metric/∂input_d per destination slot, each <c>[b, p, d]</c>, in <see cref="SlotOrder"/>.</summary>
     private static Tensor[] Gradients(
-        HookedTransformer model, EdgePatcher patcher, IMetric metric, MetricTarget target, double? alpha, Tensor? corruptedTokens)
+        HookedTransformer model, EdgePatcher patcher, IMetric metric, MetricTarget target, double? alpha)
     {
         var c = model.Config;
         var input = patcher.Input;
@@ -113,8 +113,17 @@ public static class EdgeAttribution
             return null;
         };
 
-        // the weights are frozen: the token embeddings become the leaf that gradients flow back to
-        var hooks = new List<(string, HookFunction)> { (HookName.Embed, (x, _) => x.detach().requires_grad_(true)) };
+        // the weights are frozen: the token embeddings become the leaf that gradients flow back to; for EAP-IG they also
+        // move the input node's output x to x̃ + α (x − x̃), i.e. x − (1 − α)(x − x̃)
+        var inputDelta = alpha is null ? null : patcher.CleanSources[patcher.Layout.SourceIndex(Node.Input)] - patcher.AblatedSources[patcher.Layout.SourceIndex(Node.Input)]; // [b, p, d]
+        var hooks = new List<(string, HookFunction)>
+        {
+            (HookName.Embed, (x, _) =>
+            {
+                var leaf = x.detach().requires_grad_(true);
+                return inputDelta is null ? leaf : leaf - ((1 - alpha!.Value) * inputDelta);
+            }),
+        };
         for (int l = 0; l < c.NLayers; l++)
         {
             hooks.Add((HookName.QInput(l), Capture(HookName.QInput(l))));
@@ -128,11 +137,6 @@ public static class EdgeAttribution
 
         string final = HookName.ResidPost(c.NLayers - 1);
         hooks.Add((final, Capture(final)));
-        if (alpha is { } a)
-        {
-            hooks.AddRange(Interpolation(model, corruptedTokens!, input.AttentionMask, a));
-        }
-
         try
         {
             using var grad = enable_grad();
@@ -173,17 +177,5 @@ public static class EdgeAttribution
             QkvInput.V => Of(HookName.VInput(head.Layer)).clone(),
             _ => Of(HookName.QInput(head.Layer)) + Of(HookName.KInput(head.Layer)) + Of(HookName.VInput(head.Layer)),
         };
-    }
-
-    /// <summary>Hooks that move the input embeddings to corrupted + α (clean − corrupted).</summary>
-    private static IEnumerable<(string, HookFunction)> Interpolation(HookedTransformer model, Tensor corrupted, Tensor? mask, double alpha)
-    {
-        var names = model.Config.PositionalEmbeddingType == PositionalEmbeddingType.Standard
-            ? new[] { HookName.Embed, HookName.PosEmbed }
-            : new[] { HookName.Embed };
-        var (_, cache) = model.RunWithCache(corrupted, names, mask);
-        var far = names.ToDictionary(n => n, n => cache[n].clone().DetachFromDisposeScope());
-        cache.Dispose();
-        return names.Select(n => (n, (HookFunction)((x, _) => far[n] + (alpha * (x - far[n])))));
     }
 }

@@ -51,7 +51,7 @@ public sealed class EdgeAttributionTests
         using var setup = new Setup(Seed, GraphLevel.Qkv);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: 40, setup.Corrupted);
+        var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: 40);
         double inputTotal = setup.Graph.OutgoingEdges(Node.Input).Sum(e => scores[e]);
         var both = setup.Patcher.Evaluate([[], [.. setup.Graph.OutgoingEdges(Node.Input)]]);
         var metric = setup.Metric.PerPrompt(both, new MetricTarget(setup.Answers, setup.Wrong, setup.Patcher.CleanLogits)).mean([1L]);
@@ -61,11 +61,11 @@ public sealed class EdgeAttributionTests
     }
 
     [Fact]
-    public void EAP_IG_without_corrupted_prompts_and_the_neuron_level_are_refused()
+    public void Negative_steps_and_the_neuron_level_are_refused()
     {
         using (var setup = new Setup(Seed, GraphLevel.Qkv))
         {
-            Assert.Contains("corrupted", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: 3)).Message);
+            Assert.Contains("steps", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: -1)).Message);
         }
 
         using var neurons = new Setup(Seed, GraphLevel.Neuron);

@@ -1,0 +1,88 @@
+using CircuitFinder.Graph;
+
+namespace CircuitFinder.Patching.Discovery;
+
+/// <summary>
+/// ACDC (Conmy et al. 2023) as DESIGN.md fixes it: destinations in reverse topological order (<c>logits</c>; then for
+/// l = L−1..0: <c>m{l}</c>, then <c>a{l}.h{H−1}</c> … <c>a{l}.h0</c>, inputs q, k, v), each destination's incoming
+/// edges with sources in the same reverse order; edge e is removed when the damage of also ablating it,
+/// metric(H \ e) − metric(H) (signed so that positive is worse), is below τ — and the removal is kept. A destination
+/// left with no outgoing edge has its incoming edges removed without a test. Finally nodes with no path from input
+/// to logits are dropped.
+/// </summary>
+public sealed class Acdc : IDiscoveryAlgorithm
+{
+    public string Name => "acdc";
+
+    public DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null)
+    {
+        double tau = context.Options.Threshold ?? throw new ArgumentException("acdc needs a threshold τ");
+        return Run(context, context.Patcher.Graph.Edges, [], tau, progress);
+    }
+
+    /// <summary>
+    /// ACDC over <paramref name="candidates"/> only, starting with <paramref name="preAblated"/> already removed (the
+    /// hybrid's screened-out edges).
+    /// </summary>
+    internal static DiscoveryResult Run(
+        DiscoveryContext context, IReadOnlyCollection<Edge> candidates, IReadOnlyCollection<Edge> preAblated, double tau, IProgress<(int Done, int Total)>? progress)
+    {
+        var graph = context.Patcher.Graph;
+        var candidateSet = candidates.ToHashSet();
+        var ablated = preAblated.ToHashSet();
+        var scores = new Dictionary<Edge, double>();
+        double current = context.MetricOf([ablated.ToList()])[0];
+        int tests = 0, done = 0;
+        var order = VisitOrder(graph).Where(candidateSet.Contains).ToList();
+        foreach (var edge in order)
+        {
+            progress?.Report((done++, order.Count));
+            var destination = edge.Destination;
+            bool destinationDead = destination.Kind != NodeKind.Logits
+                && graph.OutgoingEdges(destination).All(ablated.Contains);
+            if (destinationDead)
+            {
+                ablated.Add(edge);
+                scores[edge] = 0;
+                continue;
+            }
+
+            var trial = ablated.Append(edge).ToList();
+            double metric = context.MetricOf([trial])[0];
+            tests++;
+            double damage = context.Damage(current, metric);
+            scores[edge] = damage;
+            if (damage < tau)
+            {
+                ablated.Add(edge);
+                current = metric;
+            }
+        }
+
+        progress?.Report((order.Count, order.Count));
+        foreach (var edge in graph.Edges.Where(e => !scores.ContainsKey(e)))
+        {
+            scores[edge] = 0; // screened out before the exact tests
+        }
+
+        var circuit = new Circuit(graph.Edges.Where(e => !ablated.Contains(e))).Prune(graph);
+        return new DiscoveryResult(circuit, scores, tests, new Dictionary<string, double> { ["threshold"] = tau, ["final_metric"] = current });
+    }
+
+    /// <summary>Edges in ACDC's visiting order.</summary>
+    public static IEnumerable<Edge> VisitOrder(ComputeGraph graph)
+    {
+        var destinations = graph.Destinations.Reverse(); // logits, then m{L-1}, a{L-1}.h{H-1} ... (graph order reversed)
+        foreach (var destination in destinations)
+        {
+            var incoming = graph.IncomingEdges(destination);
+            foreach (var input in new QkvInput?[] { QkvInput.Q, QkvInput.K, QkvInput.V, null })
+            {
+                foreach (var edge in incoming.Where(e => e.Input == input).Reverse())
+                {
+                    yield return edge;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace CircuitFinder.Patching.Discovery;
+
+/// <summary>A circuit discovery algorithm (<c>acdc</c>, <c>eap</c>, <c>eap-ig</c>, <c>hybrid</c>).</summary>
+public interface IDiscoveryAlgorithm
+{
+    string Name { get; }
+
+    /// <summary>Finds a circuit; reports (edges done, edges total) through <paramref name="progress"/>.</summary>
+    DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null);
+}
