@@ -14,6 +14,8 @@ public static class CircuitFinderCli
         root.Add(InfoCommand.Create(stdout, stderr));
         root.Add(RunCommand.Create(stdout, stderr));
         root.Add(ZooCommand.Create(stdout, stderr));
+        root.Add(DiscoverCommand.Create(stdout, stderr));
+        root.Add(ExportCommand.Create(stdout, stderr));
         root.Add(BenchCommand.Create(stdout, stderr));
         root.Add(TaskCommand.Create(stdout, stderr));
         var parse = root.Parse(args);

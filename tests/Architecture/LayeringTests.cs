@@ -51,7 +51,7 @@ public sealed class LayeringTests
             typeof(CircuitFinder.Patching.EdgePatcher).Assembly,
             typeof(CircuitFinder.Scrubbing.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Detectors.AssemblyMarker).Assembly,
-            typeof(CircuitFinder.Reports.AssemblyMarker).Assembly,
+            typeof(CircuitFinder.Reports.CircuitJson).Assembly,
         };
         foreach (var assembly in assemblies)
         {

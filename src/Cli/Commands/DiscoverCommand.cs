@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Model.Config;
+using CircuitFinder.Patching;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Discovery;
+using CircuitFinder.Patching.Engine;
+using CircuitFinder.Patching.Metrics;
+using CircuitFinder.Reports;
+using CircuitFinder.Tasks;
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Cli.Commands;
+
+/// <summary>
+/// <c>circuitfinder discover --model M --task T --method acdc|eap|eap-ig|hybrid [--threshold τ | --edges K | --budget P]
+/// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] --out DIR</c>: writes circuit.json,
+/// circuit.dot and, where Graphviz is installed, circuit.svg.
+/// </summary>
+public static class DiscoverCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var model = new ModelOptions();
+        var task = new Option<string>("--task") { Description = "Built-in task name or a task file", Required = true };
+        var method = new Option<string>("--method") { Description = "acdc, eap, eap-ig or hybrid", DefaultValueFactory = _ => "eap-ig" };
+        var threshold = new Option<double?>("--threshold") { Description = "ACDC's τ, or a |score| threshold for eap/eap-ig" };
+        var edges = new Option<int?>("--edges") { Description = "Keep the top K edges by |score| (eap, eap-ig)" };
+        var budget = new Option<double?>("--budget") { Description = "Keep this percent of all edges by |score| (eap, eap-ig)" };
+        var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: kl for acdc, else the task's)" };
+        var ablation = new Option<string>("--ablation") { Description = "resample, mean, mean-positions, zero, noise", DefaultValueFactory = _ => "resample" };
+        var level = new Option<string>("--level") { Description = "head, qkv or neuron", DefaultValueFactory = _ => "qkv" };
+        var count = new Option<int>("--n") { Description = "Prompts to generate for a built-in task", DefaultValueFactory = _ => 32 };
+        var seed = new Option<int>("--seed") { Description = "Seed for generated prompts and noise", DefaultValueFactory = _ => 0 };
+        var igSteps = new Option<int>("--ig-steps") { Description = "EAP-IG integration steps", DefaultValueFactory = _ => 5 };
+        var screen = new Option<double>("--screen") { Description = "hybrid: fraction of edges (by |EAP-IG score|) given ACDC's exact test", DefaultValueFactory = _ => 0.1 };
+        var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
+        var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
+        model.AddTo(command);
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, outDir })
+        {
+            command.Add(o);
+        }
+
+        command.SetAction(parse => CommandRunner.Execute(
+            () =>
+            {
+                var clock = Stopwatch.StartNew();
+                var timings = new Dictionary<string, double>();
+                string methodName = parse.GetValue(method)!;
+                var algorithm = Catalog(() => DiscoveryCatalog.Create(methodName), "--method");
+                var ablationKind = Catalog(() => AblationCatalog.Create(parse.GetValue(ablation)!), "--ablation");
+                var graphLevel = parse.GetValue(level) switch
+                {
+                    "head" => GraphLevel.Head,
+                    "qkv" => GraphLevel.Qkv,
+                    "neuron" => GraphLevel.Neuron,
+                    var other => throw new BadInputException($"--level: unknown level '{other}' (expected head, qkv or neuron)"),
+                };
+                var options = new DiscoveryOptions
+                {
+                    Threshold = parse.GetValue(threshold),
+                    TopK = parse.GetValue(edges),
+                    BudgetPercent = parse.GetValue(budget),
+                    IgSteps = parse.GetValue(igSteps),
+                    HybridScreenFraction = parse.GetValue(screen),
+                };
+                if (methodName is "acdc" or "hybrid" && (options.Threshold is null || options.TopK is not null || options.BudgetPercent is not null))
+                {
+                    throw new BadInputException($"--method {methodName} takes --threshold τ (and no --edges/--budget)");
+                }
+
+                using var loaded = model.Load(parse);
+                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
+                var metricKey = parse.GetValue(metric) ?? (methodName == "acdc" ? "kl" : dataset.DefaultMetric);
+                var taskMetric = Catalog(() => MetricCatalog.Create(metricKey), "--metric");
+                timings["load"] = clock.Elapsed.TotalSeconds;
+
+                using var batch = TaskBatch.From(dataset);
+                var c = loaded.Model.Config;
+                var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), graphLevel);
+                using var noGrad = TorchSharp.torch.no_grad();
+                using var patcher = new EdgePatcher(
+                    loaded.Model, graph, new PatchingInput(batch.Clean, batch.AttentionMask, batch.ReadPositions), ablationKind, batch.Corrupt, seed: parse.GetValue(seed));
+                var context = new DiscoveryContext(loaded.Model, patcher, taskMetric, batch.Answers, batch.WrongAnswers, options);
+                timings["setup"] = clock.Elapsed.TotalSeconds - timings["load"];
+
+                var result = ConsoleProgress.Run($"discover ({methodName})", parse.GetValue(GlobalOptions.Quiet), progress =>
+                    algorithm.Discover(context, new Progress<(int Done, int Total)>(p => progress.Report(($"{p.Done}/{p.Total} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
+                timings["discover"] = clock.Elapsed.TotalSeconds - timings["load"] - timings["setup"];
+
+                var baselines = context.MetricOf([[], graph.Edges.ToList(), graph.Edges.Where(e => !result.Circuit.Contains(e)).ToList()]);
+                var report = new CircuitReport
+                {
+                    ToolVersion = typeof(DiscoverCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+                    Model = new ReportModel(loaded.Source, loaded.WeightsSha256, loaded.Layout, ConfigJson.ToTransformerLens(c)),
+                    Task = new ReportTask(dataset.Name, dataset.ContentHash, dataset.Prompts.Count, metricKey),
+                    Method = methodName,
+                    Parameters = new Dictionary<string, JToken?>
+                    {
+                        ["threshold"] = options.Threshold,
+                        ["edges"] = options.TopK,
+                        ["budget_percent"] = options.BudgetPercent,
+                        ["ablation"] = ablationKind.Name,
+                        ["level"] = graphLevel.ToString().ToLowerInvariant(),
+                        ["metric"] = metricKey,
+                        ["seed"] = parse.GetValue(seed),
+                        ["prompts"] = dataset.Prompts.Count,
+                        ["ig_steps"] = methodName is "eap-ig" or "hybrid" ? options.IgSteps : null,
+                        ["screen_fraction"] = methodName == "hybrid" ? options.HybridScreenFraction : null,
+                    },
+                    Graph = graph,
+                    Circuit = result.Circuit,
+                    Scores = result.Scores,
+                    CleanMetric = baselines[0],
+                    AblatedMetric = baselines[1],
+                    CircuitMetric = baselines[2],
+                    ExactTests = result.ExactTests,
+                    Details = result.Details,
+                    Timings = timings,
+                };
+                timings["total"] = clock.Elapsed.TotalSeconds;
+                string folder = parse.GetValue(outDir)!;
+                var written = ReportFiles.Write(folder, report);
+                stderr.WriteLine(
+                    $"{methodName}: {result.Circuit.Count} of {graph.Edges.Count} edges, faithfulness {report.Faithfulness:F3}; wrote {string.Join(", ", written)}");
+                return ExitCodes.Success;
+            },
+            parse.GetValue(GlobalOptions.Verbose),
+            stderr));
+        return command;
+    }
+
+    private static T Catalog<T>(Func<T> create, string option)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"{option}: {e.Message}");
+        }
+    }
+}

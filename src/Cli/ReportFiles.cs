@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using CircuitFinder.Model;
+using CircuitFinder.Reports;
+
+namespace CircuitFinder.Cli;
+
+/// <summary>Writes a discovery report: circuit.json and circuit.dot atomically, and circuit.svg when Graphviz' <c>dot</c> runs.</summary>
+public static class ReportFiles
+{
+    public static IReadOnlyList<string> Write(string folder, CircuitReport report)
+    {
+        Directory.CreateDirectory(folder);
+        string json = Path.Combine(folder, "circuit.json");
+        string dot = Path.Combine(folder, "circuit.dot");
+        AtomicFile.WriteAllText(json, JsonOutput.Format(CircuitJson.Write(report)) + "\n");
+        string title = $"{report.Method} on {report.Task.Name}: {report.Circuit.Count} edges, faithfulness {report.Faithfulness:F3}";
+        AtomicFile.WriteAllText(dot, CircuitDot.Write(report.Graph, report.Circuit, report.Scores, title));
+        var written = new List<string> { json, dot };
+        string svg = Path.Combine(folder, "circuit.svg");
+        if (TryRenderSvg(dot, svg))
+        {
+            written.Add(svg);
+        }
+
+        return written;
+    }
+
+    private static bool TryRenderSvg(string dot, string svg)
+    {
+        string temporary = svg + $".{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("dot", ["-Tsvg", dot, "-o", temporary])
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (process is null || !process.WaitForExit(60_000) || process.ExitCode != 0)
+            {
+                return false;
+            }
+
+            File.Move(temporary, svg, overwrite: true);
+            return true;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // Graphviz is not installed
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+}

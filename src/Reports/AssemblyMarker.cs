@@ -1,6 +1,0 @@
-namespace CircuitFinder.Reports;
-
-/// <summary>Marks the assembly; this layer is filled by a later issue.</summary>
-public static class AssemblyMarker
-{
-}

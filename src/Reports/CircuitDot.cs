@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+using CircuitFinder.Graph;
+
+namespace CircuitFinder.Reports;
+
+/// <summary>
+/// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges with the q/k/v input as a label and
+/// colour, pen width growing with |score|; layers top to bottom, input first, logits last.
+/// </summary>
+public static class CircuitDot
+{
+    public static string Write(ComputeGraph graph, Circuit circuit, IReadOnlyDictionary<Edge, double> scores, string title)
+    {
+        var text = new StringBuilder();
+        text.Append("digraph circuit {\n");
+        text.Append(CultureInfo.InvariantCulture, $"  label=\"{Escape(title)}\";\n  labelloc=t;\n  rankdir=BT;\n");
+        text.Append("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fillcolor=\"#eef3fb\"];\n");
+        var nodes = circuit.Nodes(graph);
+        foreach (var node in nodes)
+        {
+            string fill = node.Kind switch
+            {
+                NodeKind.Input => "#e7f5e9",
+                NodeKind.Logits => "#fbeaea",
+                NodeKind.Mlp or NodeKind.Neuron => "#fff5e0",
+                _ => "#eef3fb",
+            };
+            text.Append(CultureInfo.InvariantCulture, $"  \"{node.Id}\" [label=\"{Escape(node.DisplayName)}\", fillcolor=\"{fill}\"];\n");
+        }
+
+        foreach (var layer in nodes.Where(n => n.Kind is NodeKind.AttentionHead or NodeKind.Mlp or NodeKind.Neuron).GroupBy(n => n.Layer))
+        {
+            text.Append("  { rank=same; ").Append(string.Join(" ", layer.Select(n => $"\"{n.Id}\";"))).Append(" }\n");
+        }
+
+        double largest = circuit.Edges.Select(e => Math.Abs(scores.TryGetValue(e, out var s) ? s : 0)).DefaultIfEmpty(0).Max();
+        foreach (var edge in circuit.Ordered(graph))
+        {
+            double score = scores.TryGetValue(edge, out var s) ? s : 0;
+            double width = largest > 0 ? 0.5 + (4.0 * Math.Abs(score) / largest) : 1.0;
+            string color = edge.Input switch { QkvInput.Q => "#1f77b4", QkvInput.K => "#2ca02c", QkvInput.V => "#d62728", _ => "#555555" };
+            string label = edge.Input is { } input ? $", label=\"{input.ToString().ToLowerInvariant()}\"" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"  \"{edge.Source.Id}\" -> \"{edge.Destination.Id}\" [color=\"{color}\", penwidth={width:F2}{label}, tooltip=\"{edge.Id} {score:G4}\"];\n");
+        }
+
+        text.Append("}\n");
+        return text.ToString();
+    }
+
+    private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+}

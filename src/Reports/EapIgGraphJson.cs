@@ -1,0 +1,33 @@
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Reports;
+
+/// <summary>
+/// The EAP-IG / MIB circuit format: <c>{"cfg": {...}, "nodes": {id: {"in_graph": bool}}, "edges": {id: {"score": s,
+/// "in_graph": bool}}}</c>, from a <c>circuit.json</c> (the ids are already theirs).
+/// </summary>
+public static class EapIgGraphJson
+{
+    public static JObject FromCircuitJson(JObject circuitJson, string source)
+    {
+        if ((string?)circuitJson["schema"] != CircuitJson.Schema)
+        {
+            throw new FormatException($"{source}: not a {CircuitJson.Schema} file (field 'schema' is '{circuitJson["schema"]}')");
+        }
+
+        var graph = circuitJson["graph"] as JObject ?? throw new FormatException($"{source}: missing field 'graph'");
+        var config = circuitJson["model"]?["config"] as JObject ?? new JObject();
+        return new JObject
+        {
+            ["cfg"] = new JObject
+            {
+                ["n_layers"] = config["n_layers"],
+                ["n_heads"] = config["n_heads"],
+                ["parallel_attn_mlp"] = config["parallel_attn_mlp"],
+                ["d_model"] = config["d_model"],
+            },
+            ["nodes"] = graph["nodes"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.nodes'"),
+            ["edges"] = graph["edges"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.edges'"),
+        };
+    }
+}
