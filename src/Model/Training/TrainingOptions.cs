@@ -1,0 +1,14 @@
+namespace CircuitFinder.Model.Training;
+
+/// <summary>How to run a recipe: seed, step count (the recipe's when null) and checkpointing.</summary>
+public sealed record TrainingOptions
+{
+    public int Seed { get; init; }
+
+    public int? Steps { get; init; }
+
+    /// <summary>Save <c>checkpoints/step_{n}/</c> at log-spaced steps (see <see cref="CheckpointSchedule"/>).</summary>
+    public bool SaveCheckpoints { get; init; } = true;
+
+    public int MaxCheckpoints { get; init; } = 12;
+}
