@@ -17,7 +17,7 @@ public sealed class ToyCorpus
     private readonly Random _random;
     private readonly int[] _successor;
 
-    public ToyCorpus(int vocabularySize, int sequenceLength, int seed, double bigramProbability = 0.25, double copyProbability = 0.08)
+    public ToyCorpus(int vocabularySize, int sequenceLength, int seed, double bigramProbability = 0.25, double copyProbability = 0.15)
     {
         if (vocabularySize < 3)
         {

@@ -10,9 +10,9 @@ public static class ToyModelRecipes
 
     private static readonly ToyRecipe[] All =
     [
-        Induction(1, 1000, "attention-only, 1 layer, on repeated spans and bigrams (no induction circuit possible)"),
-        Induction(2, 2500, "attention-only, 2 layers, on repeated spans and bigrams (forms a previous-token → induction circuit)"),
-        Induction(3, 2000, "attention-only, 3 layers, on repeated spans and bigrams"),
+        Induction(1, 1500, "attention-only, 1 layer, on repeated spans and bigrams (no induction circuit possible)"),
+        Induction(2, 3000, "attention-only, 2 layers, on repeated spans and bigrams (forms a previous-token → induction circuit)"),
+        Induction(3, 3000, "attention-only, 3 layers, on repeated spans and bigrams"),
         new ToyRecipe
         {
             Name = "toy-ioi",
@@ -40,6 +40,7 @@ public static class ToyModelRecipes
         Description = description,
         Task = ToyTaskKind.Induction,
         Steps = steps,
+        LearningRate = 3e-3,
         Config = Attention($"attn-only-{layers}l", layers, InductionVocabulary, InductionContext),
     };
 

@@ -28,6 +28,24 @@ public static class ToyTrainer
             throw new BadInputException($"steps must be at least 1, got {steps}");
         }
 
+        int previousThreads = get_num_threads();
+        if (options.Threads is { } threads)
+        {
+            set_num_threads(threads);
+        }
+
+        try
+        {
+            return Run(recipe, options, steps, outFolder, progress);
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    private static TrainingReport Run(ToyRecipe recipe, TrainingOptions options, int steps, string? outFolder, IProgress<TrainingProgress>? progress)
+    {
         var clock = Stopwatch.StartNew();
         manual_seed(options.Seed);
         var config = recipe.Config.Validate(recipe.Name);

@@ -11,4 +11,11 @@ public sealed record TrainingOptions
     public bool SaveCheckpoints { get; init; } = true;
 
     public int MaxCheckpoints { get; init; } = 12;
+
+    /// <summary>
+    /// Intra-op threads for the run (process-wide, restored afterwards); null keeps the current setting. One thread is
+    /// the default: these models are tiny, a loaded machine makes two spinning threads ~20× slower, and results are
+    /// reproducible for a fixed thread count.
+    /// </summary>
+    public int? Threads { get; init; } = 1;
 }
