@@ -11,6 +11,11 @@ namespace CircuitFinder.Tests.Model.Training;
 /// </summary>
 public sealed class ShippedCircuitTests
 {
+    // Measured at training time (zoo/*/training.json, 64 prompts of 10 tokens repeated, seed 12345):
+    // attn-only-2l (3000 steps): loss 4.449 → 0.352; previous-token L0H1 0.951; induction L1H2 0.685.
+    // attn-only-3l (3000 steps): loss 4.431 → 0.373; previous-token L0H3 0.938; induction L1H2 0.745.
+    // attn-only-1l (1500 steps): loss 4.535 → 2.518 (skip-trigram copying only), no later layer.
+    // toy-ioi (1500 steps): 100% of 1000 fresh prompts.
     [Theory]
     [InlineData("attn-only-2l")]
     [InlineData("attn-only-3l")]
