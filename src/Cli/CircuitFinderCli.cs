@@ -18,9 +18,6 @@ public static class CircuitFinderCli
         root.Add(ExportCommand.Create(stdout, stderr));
         root.Add(BenchCommand.Create(stdout, stderr));
         root.Add(TaskCommand.Create(stdout, stderr));
-        var zoo = new Command("zoo", "Toy models: train them from scratch");
-        zoo.Add(ZooTrainCommand.Create(stdout, stderr));
-        root.Add(zoo);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -40,8 +40,9 @@ public static class ZooCommand
             },
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
-        var command = new Command("zoo", "Built-in models with known circuits (use them as --model zoo:NAME)");
+        var command = new Command("zoo", "Built-in models: trained toy models and planted circuits (use them as --model zoo:NAME)");
         command.Add(list);
+        command.Add(ZooTrainCommand.Create(stdout, stderr));
         return command;
     }
 

@@ -4,7 +4,7 @@ namespace CircuitFinder.Model.Zoo;
 
 /// <summary>
 /// A built-in model of the zoo (<c>zoo:NAME</c>): hand-built ("planted") weights with a known circuit, as tracr and
-/// InterpBench build them, or (later) a small trained model. Loaded through <see cref="Loading.ModelLoader"/>.
+/// InterpBench build them, or a small model trained by <c>circuitfinder zoo train</c> and shipped in <c>zoo/</c>. Loaded through <see cref="Loading.ModelLoader"/>.
 /// </summary>
 public interface IZooModel
 {

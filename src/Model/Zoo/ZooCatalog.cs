@@ -9,7 +9,15 @@ public static class ZooCatalog
     public const string Prefix = "zoo:";
 
     /// <summary>Every zoo model, in listing order.</summary>
-    public static IReadOnlyList<IZooModel> Models { get; } = [new PlantedInduction(), new PlantedIoi()];
+    public static IReadOnlyList<IZooModel> Models { get; } =
+    [
+        new TrainedZooModel("attn-only-1l", "1-layer attention-only model trained on repeated-span token streams (no induction circuit possible)", "induction"),
+        new TrainedZooModel("attn-only-2l", "2-layer attention-only model trained on repeated-span token streams: previous-token head L0H1, induction head L1H2", "induction"),
+        new TrainedZooModel("attn-only-3l", "3-layer attention-only model trained on repeated-span token streams: previous-token head L0H3, induction head L1H2", "induction"),
+        new TrainedZooModel("toy-ioi", "2-layer attention-only model trained on a synthetic IOI-shaped task (predict the name seen once)", "toy-ioi"),
+        new PlantedInduction(),
+        new PlantedIoi(),
+    ];
 
     /// <summary>Every zoo name.</summary>
     public static IReadOnlyList<string> Names { get; } = Models.Select(m => m.Name).ToList();

@@ -1,0 +1,98 @@
+using CircuitFinder.Model.Zoo;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using Xunit;
+
+namespace CircuitFinder.Tests.Cli;
+
+/// <summary><c>discover</c> and <c>export</c> as a user runs them: files written, schema-valid, deterministic, bad input refused.</summary>
+public sealed class DiscoverCommandTests
+{
+    [Fact]
+    public async Task ACDC_on_the_planted_induction_model_writes_a_schema_valid_report_with_exactly_the_planted_edges()
+    {
+        using var folder = new TemporaryFolder();
+        var run = CliRun.Of("discover", "--model", "zoo:planted-induction", "--task", "induction", "--n", "16", "--method", "acdc",
+            "--threshold", "0.05", "--metric", "logprob", "--ablation", "zero", "--out", folder.Path, "--quiet");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var json = JObject.Parse(File.ReadAllText(folder.File("circuit.json")));
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "docs", "circuit.schema.json"));
+        Assert.Empty(schema.Validate(json.ToString()));
+        var broken = (JObject)json.DeepClone();
+        broken["graph"]!["edges"]!["a0.h0->a1.h0<k>"]!["in_graph"] = "yes";
+        Assert.NotEmpty(schema.Validate(broken.ToString())); // the schema really checks
+        var kept = ((JObject)json["graph"]!["edges"]!).Properties().Where(p => (bool)p.Value["in_graph"]!).Select(p => p.Name).ToHashSet();
+        Assert.Equal(ZooCatalog.Get("planted-induction").GroundTruthEdges.ToHashSet(), kept);
+        Assert.Equal(kept.Count, (int)json["circuit"]!["edges"]!);
+        Assert.True((double)json["circuit"]!["faithfulness"]! > 0.99);
+        Assert.Contains("digraph circuit", File.ReadAllText(folder.File("circuit.dot")));
+        Assert.Empty(Directory.EnumerateFiles(folder.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void The_same_inputs_and_seed_give_the_same_report_apart_from_timings()
+    {
+        using var a = new TemporaryFolder();
+        using var b = new TemporaryFolder();
+        string[] args = ["discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--n", "8", "--seed", "3", "--method", "eap-ig", "--edges", "12", "--quiet"];
+        Assert.Equal(0, CliRun.Of([.. args, "--out", a.Path]).ExitCode);
+        Assert.Equal(0, CliRun.Of([.. args, "--out", b.Path]).ExitCode);
+        JObject Read(string path)
+        {
+            var json = JObject.Parse(File.ReadAllText(Path.Combine(path, "circuit.json")));
+            json.Remove("timings_seconds");
+            return json;
+        }
+
+        Assert.True(JToken.DeepEquals(Read(a.Path), Read(b.Path)));
+        Assert.Equal(File.ReadAllText(Path.Combine(a.Path, "circuit.dot")), File.ReadAllText(Path.Combine(b.Path, "circuit.dot")));
+    }
+
+    [Fact]
+    public void Export_writes_the_EAP_IG_graph_format()
+    {
+        using var folder = new TemporaryFolder();
+        Assert.Equal(0, CliRun.Of("discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--n", "8", "--method", "eap", "--budget", "20", "--out", folder.Path, "--quiet").ExitCode);
+        var run = CliRun.Of("export", "--format", "eap-ig", folder.File("circuit.json"));
+        Assert.Equal(0, run.ExitCode);
+        var exported = JObject.Parse(run.Stdout);
+        Assert.Equal(2, (int)exported["cfg"]!["n_layers"]!);
+        Assert.NotNull(exported["edges"]!["a0.h1->a1.h2<k>"]!["score"]);
+        Assert.NotNull(exported["nodes"]!["logits"]!["in_graph"]);
+    }
+
+    [Theory]
+    [InlineData("--method", "acdcc", "--method")]
+    [InlineData("--ablation", "shuffle", "--ablation")]
+    [InlineData("--metric", "logit_diff", "--metric")]
+    [InlineData("--level", "neurons", "--level")]
+    [InlineData("--task", "no-such-task", "--task")]
+    public void Bad_discover_arguments_are_exit_code_2_naming_the_option(string option, string value, string expected)
+    {
+        using var folder = new TemporaryFolder();
+        var args = new List<string> { "discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--method", "eap", "--edges", "5", "--out", folder.Path };
+        int at = args.IndexOf(option);
+        if (at >= 0)
+        {
+            args[at + 1] = value;
+        }
+        else
+        {
+            args.AddRange([option, value]);
+        }
+
+        var run = CliRun.Of([.. args]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr);
+        Assert.False(File.Exists(folder.File("circuit.json")));
+    }
+
+    [Fact]
+    public void ACDC_without_a_threshold_is_refused()
+    {
+        using var folder = new TemporaryFolder();
+        var run = CliRun.Of("discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--method", "acdc", "--edges", "5", "--out", folder.Path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--threshold", run.Stderr);
+    }
+}
