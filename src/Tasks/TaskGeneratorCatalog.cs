@@ -12,6 +12,8 @@ public static class TaskGeneratorCatalog
         new DocstringGenerator(),
         new InductionGenerator(),
         new AcronymGenerator(),
+        new PlantedIoiGenerator(),
+        new ToyIoiGenerator(),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(g => g.Name).ToList();

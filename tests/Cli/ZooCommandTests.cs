@@ -57,4 +57,18 @@ public sealed class ZooCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("zoo:planted-induction", run.Stderr);
     }
+
+    [Fact]
+    public void Zoo_truth_writes_the_planted_edges_and_refuses_models_without_ground_truth()
+    {
+        using var folder = new TemporaryFolder();
+        var run = CliRun.Of("zoo", "truth", "planted-ioi", "--out", folder.File("truth.json"));
+        Assert.Equal(0, run.ExitCode);
+        var json = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(folder.File("truth.json")));
+        Assert.Equal(CircuitFinder.Model.Zoo.ZooCatalog.Get("planted-ioi").GroundTruthEdges, json["edges"]!.Values<string>().Select(e => e!).ToList());
+        Assert.Equal("planted-ioi", (string?)json["task"]);
+        var refused = CliRun.Of("zoo", "truth", "attn-only-2l");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("no known ground-truth", refused.Stderr);
+    }
 }

@@ -7,7 +7,8 @@ namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
 /// <c>circuitfinder zoo list [--json]</c>: the built-in models (load one with <c>--model zoo:NAME</c>), each with its
-/// parameter count, architecture, task and whether its circuit is known.
+/// parameter count, architecture, task and whether its circuit is known; <c>zoo truth NAME</c>: the known circuit as a
+/// file; <c>zoo train NAME</c>: retrain a toy model.
 /// </summary>
 public static class ZooCommand
 {
@@ -43,7 +44,41 @@ public static class ZooCommand
         var command = new Command("zoo", "Built-in models: trained toy models and planted circuits (use them as --model zoo:NAME)");
         command.Add(list);
         command.Add(ZooTrainCommand.Create(stdout, stderr));
+        command.Add(CreateTruth(stdout, stderr));
         return command;
+    }
+
+    /// <summary><c>zoo truth NAME [--out FILE]</c>: the ground-truth circuit as a JSON file of edge ids.</summary>
+    private static Command CreateTruth(TextWriter stdout, TextWriter stderr)
+    {
+        var name = new Argument<string>("name") { Description = "A zoo model with a known circuit, e.g. planted-induction" };
+        var outFile = new Option<string?>("--out") { Description = "Output file (default: stdout)" };
+        var truth = new Command("truth", "Write a planted model's ground-truth circuit (edge ids at the q/k/v level)");
+        truth.Add(name);
+        truth.Add(outFile);
+        truth.SetAction(parse => CommandRunner.Execute(
+            () =>
+            {
+                string requested = parse.GetValue(name)!;
+                var zoo = ZooCatalog.Get(requested.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal) ? requested[ZooCatalog.Prefix.Length..] : requested);
+                if (!zoo.HasGroundTruth)
+                {
+                    throw new Model.BadInputException($"{ZooCatalog.Prefix}{zoo.Name} has no known ground-truth circuit (models with one: {string.Join(", ", ZooCatalog.Models.Where(m => m.HasGroundTruth).Select(m => m.Name))})");
+                }
+
+                var json = new JObject
+                {
+                    ["model"] = ZooCatalog.Prefix + zoo.Name,
+                    ["task"] = zoo.TaskName,
+                    ["level"] = "qkv",
+                    ["edges"] = new JArray(zoo.GroundTruthEdges),
+                };
+                JsonOutput.Write(json, parse.GetValue(outFile), stdout);
+                return ExitCodes.Success;
+            },
+            parse.GetValue(GlobalOptions.Verbose),
+            stderr));
+        return truth;
     }
 
     private static JObject Describe(IZooModel zoo)

@@ -59,7 +59,7 @@ public sealed class PlantedIoi : IZooModel
 
     public string Description => "hand-built 3-layer attention-only IOI model: duplicate-token a0.h0, S-inhibition a1.h0, name mover a2.h0";
 
-    public string TaskName => "ioi";
+    public string TaskName => "planted-ioi";
 
     public HookedTransformerConfig Config { get; } = new()
     {

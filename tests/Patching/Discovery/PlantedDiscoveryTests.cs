@@ -14,20 +14,23 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Tests.Patching.Discovery;
 
 /// <summary>
-/// Discovery against ground truth on the planted induction model with the built-in induction task. Zero ablation is
-/// used because two planted edges (the previous-token head's positional q and k) carry only positions, which resample
-/// ablation leaves unchanged — under resample they are, correctly, invisible.
+/// Discovery against ground truth on the planted models with their built-in tasks. Zero ablation is used because some
+/// planted edges carry only positions or a constant (planted-induction: the previous-token head's q and k;
+/// planted-ioi: the S-inhibition and mover queries), which resample ablation leaves unchanged — under resample they
+/// are, correctly, invisible.
 /// </summary>
 public sealed class PlantedDiscoveryTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("acdc")]
-    [InlineData("hybrid")]
-    public void ACDC_and_hybrid_recover_exactly_the_planted_induction_circuit_under_zero_ablation(string method)
+    [InlineData("planted-induction", "acdc")]
+    [InlineData("planted-induction", "hybrid")]
+    [InlineData("planted-ioi", "acdc")]
+    [InlineData("planted-ioi", "hybrid")]
+    public void ACDC_and_hybrid_recover_exactly_the_planted_circuit_under_zero_ablation(string model, string method)
     {
-        using var run = PlantedRun.Create("planted-induction", new ZeroAblation());
+        using var run = PlantedRun.Create(model, new ZeroAblation());
         var options = new DiscoveryOptions { Threshold = 0.05, HybridScreenFraction = 0.5 };
-        var result = DiscoveryCatalog.Create(method).Discover(run.Context(options));
+        var result = DiscoveryCatalog.Create(method).Discover(run.Context(options, new LogitDifferenceMetric()));
         output.WriteLine($"{method}: {result.Circuit.Count} edges, {result.ExactTests} exact tests");
         Assert.Equal(run.GroundTruth, result.Circuit);
         if (method == "hybrid")

@@ -6,8 +6,8 @@ namespace CircuitFinder.Tests.Tasks.Generators;
 public sealed class TaskGeneratorCatalogTests
 {
     [Fact]
-    public void The_catalog_lists_the_five_built_in_generators_in_order() =>
-        Assert.Equal(["ioi", "greater-than", "docstring", "induction", "acronyms"], TaskGeneratorCatalog.Names);
+    public void The_catalog_lists_the_built_in_generators_in_order() =>
+        Assert.Equal(["ioi", "greater-than", "docstring", "induction", "acronyms", "planted-ioi", "toy-ioi"], TaskGeneratorCatalog.Names);
 
     [Theory]
     [InlineData("ioi")]
