@@ -26,6 +26,19 @@ public sealed class TrainingDeterminismTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public void Given_the_shipped_seed_and_steps_when_attn_only_1l_is_retrained_then_its_reported_metrics_are_reproduced()
+    {
+        // zoo/attn-only-1l/training.json is what `circuitfinder zoo train attn-only-1l` reported when the shipped model was made.
+        var shipped = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(ShippedZoo.Folder("attn-only-1l"), "training.json")));
+        var recipe = ToyModelRecipes.Get("attn-only-1l");
+        var report = ToyTrainer.Train(recipe, new TrainingOptions { Seed = (int)shipped["seed"]!, Steps = (int)shipped["steps"]!, SaveCheckpoints = false }, outFolder: null);
+        const double tolerance = 1e-4; // same machine type, one thread: the runs are bit-identical in practice
+        Assert.True(Math.Abs(report.FinalLoss - (double)shipped["final_loss"]!) < tolerance, $"final loss {report.FinalLoss:R} vs shipped {shipped["final_loss"]}");
+        Assert.True(Math.Abs(report.SmoothedFinalLoss - (double)shipped["smoothed_final_loss"]!) < tolerance, $"smoothed loss {report.SmoothedFinalLoss:R} vs shipped {shipped["smoothed_final_loss"]}");
+    }
+
+    [Fact]
     public void Given_an_unknown_recipe_then_the_error_suggests_a_known_one()
     {
         var error = Assert.Throws<CircuitFinder.Model.BadInputException>(() => ToyModelRecipes.Get("attn-only-2"));
