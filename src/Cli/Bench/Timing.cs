@@ -22,8 +22,41 @@ public static class Timing
             afterEach?.Invoke();
         }
 
+        return Median(times);
+    }
+
+    /// <summary>
+    /// Medians (ms) of two actions timed alternately — a, b, a, b, ... — so that drift in the machine's speed (other
+    /// tenants, frequency) falls on both alike.
+    /// </summary>
+    public static (double A, double B) InterleavedMediansMs(Action a, Action b, int warmup, int runs)
+    {
+        for (int i = 0; i < warmup; i++)
+        {
+            a();
+            b();
+        }
+
+        var timesA = new double[runs];
+        var timesB = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            a();
+            timesA[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            start = Stopwatch.GetTimestamp();
+            b();
+            timesB[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        return (Median(timesA), Median(timesB));
+    }
+
+    private static double Median(double[] times)
+    {
         Array.Sort(times);
-        return runs % 2 == 1 ? times[runs / 2] : (times[(runs / 2) - 1] + times[runs / 2]) / 2;
+        int n = times.Length;
+        return n % 2 == 1 ? times[n / 2] : (times[(n / 2) - 1] + times[n / 2]) / 2;
     }
 
     /// <summary>Peak resident set size of this process in MiB (Linux VmHWM), or null where unavailable.</summary>
