@@ -20,10 +20,7 @@ public sealed class PlantedIoiGenerator : ITaskGenerator
 
     public TaskDataset Generate(int count, int seed, ITokenizer? tokenizer, int vocabularySize)
     {
-        if (count < 1)
-        {
-            throw new BadInputException($"planted-ioi: the prompt count must be positive, got {count}");
-        }
+        CandidateSampler.RequireCount(Name, count);
 
         if (vocabularySize < PlantedIoiVocabularySize)
         {

@@ -17,10 +17,7 @@ public sealed class ToyIoiGenerator : ITaskGenerator
 
     public TaskDataset Generate(int count, int seed, ITokenizer? tokenizer, int vocabularySize)
     {
-        if (count < 1)
-        {
-            throw new BadInputException($"toy-ioi: the prompt count must be positive, got {count}");
-        }
+        CandidateSampler.RequireCount(Name, count);
 
         if (vocabularySize < ToyIoiTask.Vocabulary.Count)
         {
