@@ -95,4 +95,30 @@ public sealed class DiscoverCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--threshold", run.Stderr);
     }
+
+    [Fact]
+    public void An_unwritable_out_folder_is_refused_before_any_work_and_leaves_nothing()
+    {
+        using var folder = new TemporaryFolder();
+        File.WriteAllText(folder.File("a-file"), "x");
+        string under = Path.Combine(folder.File("a-file"), "out");
+        var run = CliRun.Of("discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--method", "eap", "--edges", "5", "--out", under);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--out", run.Stderr);
+        Assert.Single(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void A_threshold_that_is_not_a_number_and_a_task_file_with_ids_outside_the_vocabulary_are_exit_code_2()
+    {
+        using var folder = new TemporaryFolder();
+        var nan = CliRun.Of("discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--method", "acdc", "--threshold", "small", "--out", folder.Path);
+        Assert.Equal(2, nan.ExitCode);
+        Assert.Contains("small", nan.Stderr);
+        File.WriteAllText(folder.File("bad.json"), """{"prompts": [{"clean": [1, 2, 300], "corrupt": [1, 2, 3], "answers": [4]}]}""");
+        var ids = CliRun.Of("discover", "--model", "zoo:attn-only-2l", "--task", folder.File("bad.json"), "--method", "eap", "--edges", "5", "--out", folder.File("out"));
+        Assert.Equal(2, ids.ExitCode);
+        Assert.Contains("300", ids.Stderr);
+        Assert.False(Directory.Exists(folder.File("out")), "nothing is left behind");
+    }
 }

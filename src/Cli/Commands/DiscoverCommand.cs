@@ -72,6 +72,8 @@ public static class DiscoverCommand
                     throw new BadInputException($"--method {methodName} takes --threshold τ (and no --edges/--budget)");
                 }
 
+                string folder = parse.GetValue(outDir)!;
+                ReportFiles.EnsureWritable(folder);
                 using var loaded = model.Load(parse);
                 var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
                 var metricKey = parse.GetValue(metric) ?? (methodName == "acdc" ? "kl" : dataset.DefaultMetric);
@@ -122,7 +124,6 @@ public static class DiscoverCommand
                     Timings = timings,
                 };
                 timings["total"] = clock.Elapsed.TotalSeconds;
-                string folder = parse.GetValue(outDir)!;
                 var written = ReportFiles.Write(folder, report);
                 stderr.WriteLine(
                     $"{methodName}: {result.Circuit.Count} of {graph.Edges.Count} edges, faithfulness {report.Faithfulness:F3}; wrote {string.Join(", ", written)}");
