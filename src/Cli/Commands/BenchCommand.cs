@@ -41,7 +41,51 @@ public static class BenchCommand
             stderr));
         bench.Add(forward);
         bench.Add(CreatePatching(stdout, stderr));
+        bench.Add(CreateDiscovery(stdout, stderr));
         return bench;
+    }
+
+    private static Command CreateDiscovery(TextWriter stdout, TextWriter stderr)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
+        var runs = new Option<int>("--runs") { Description = "Timed runs of the plain forward (median reported)", DefaultValueFactory = _ => 7 };
+        var edges = new Option<int>("--edges") { Description = "Edges sampled uniformly for the ACDC edge-test cost", DefaultValueFactory = _ => 48 };
+        var screen = new Option<double>("--screen") { Description = "Fraction of edges the hybrid tests exactly", DefaultValueFactory = _ => 0.002 };
+        var discovery = new Command("discovery", "ACDC edge-test cost and EAP / EAP-IG / hybrid wall time, in plain forwards");
+        foreach (var o in new Option[] { json, runs, edges, screen })
+        {
+            discovery.Add(o);
+        }
+
+        discovery.SetAction(parse => CommandRunner.Execute(
+            () =>
+            {
+                int n = parse.GetValue(runs), e = parse.GetValue(edges);
+                double f = parse.GetValue(screen);
+                if (n <= 0 || e <= 0 || f is <= 0 or > 1)
+                {
+                    throw new Model.BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
+                }
+
+                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, p));
+                if (parse.GetValue(json))
+                {
+                    stdout.WriteLine(JsonOutput.Format(r));
+                }
+                else
+                {
+                    var inv = CultureInfo.InvariantCulture;
+                    stdout.WriteLine($"{r["model"]}; {r["edges"]} edges; {r["threads"]} threads; plain forward {r["plain_forward_ms"]} ms");
+                    stdout.WriteLine(string.Format(inv, "ACDC edge test: {0:F1} ms = {1:F3} forwards (mean over {2} sampled edges)", (double)r["acdc_edge_test_ms"]!, (double)r["acdc_edge_test_in_forwards"]!, (int)r["acdc_sampled_edges"]!));
+                    stdout.WriteLine(string.Format(inv, "eap {0:F0} ms = {1:F2} forwards; eap-ig (5 steps) {2:F0} ms = {3:F2} forwards", (double)r["eap_ms"]!, (double)r["eap_in_forwards"]!, (double)r["eap_ig_ms"]!, (double)r["eap_ig_in_forwards"]!));
+                    stdout.WriteLine(string.Format(inv, "hybrid (screen {0}, {1} exact tests) {2:F0} ms = {3:F2} forwards; peak RSS {4} MiB", (double)r["hybrid_screen_fraction"]!, (int)r["hybrid_exact_tests"]!, (double)r["hybrid_ms"]!, (double)r["hybrid_in_forwards"]!, r["peak_rss_mib"]));
+                }
+
+                return ExitCodes.Success;
+            },
+            parse.GetValue(GlobalOptions.Verbose),
+            stderr));
+        return discovery;
     }
 
     private static Command CreatePatching(TextWriter stdout, TextWriter stderr)

@@ -231,10 +231,10 @@ public sealed class EdgeMaskedForward
             for (int c = 0; c < 3; c++)
             {
                 var channel = pairs[t].Where(x => _layout.Channels == 1 || GraphLayout.Channel(x.Edge) == c).ToList();
-                var x = residV[variant];
+                var x = residV[variant].clone(); // [b, p, d], corrected in place: one buffer however many edges
                 foreach (var (_, edge) in channel)
                 {
-                    x = x - deltas[_layout.SourceIndex(edge.Source)][variant];
+                    x.sub_(deltas[_layout.SourceIndex(edge.Source)][variant]);
                 }
 
                 inputs[c][t] = Normalize(block.Ln1, x); // [b, p, d]
@@ -292,10 +292,10 @@ public sealed class EdgeMaskedForward
             foreach (var group in mlpEntries.GroupBy(x => (x.Variant, x.Edge.Destination.Index)))
             {
                 var (variant, neuron) = group.Key;
-                var x = inV[variant];
+                var x = inV[variant].clone(); // [b, p, d], corrected in place
                 foreach (var (_, edge) in group)
                 {
-                    x = x - deltas[_layout.SourceIndex(edge.Source)][variant];
+                    x.sub_(deltas[_layout.SourceIndex(edge.Source)][variant]);
                 }
 
                 var y = Normalize(block.Ln2, x); // [b, p, d]
@@ -334,10 +334,12 @@ public sealed class EdgeMaskedForward
         Tensor? sum = null;
         foreach (var group in entries.GroupBy(x => x.Variant))
         {
-            var rows = group.Select(x => deltas[_layout.SourceIndex(x.Edge.Source)][group.Key]).ToList();
-            var total = rows.Count == 1 ? rows[0] : stack(rows).sum([0L]); // [b, p, d] (a literal 0 would bind to sum(ScalarType))
-            sum ??= zeros(new long[] { variants, total.shape[0], total.shape[1], total.shape[2] }, device: total.device); // [V, b, p, d]
-            sum.select(0, group.Key).copy_(total);
+            foreach (var (_, edge) in group)
+            {
+                var delta = deltas[_layout.SourceIndex(edge.Source)][group.Key]; // [b, p, d]
+                sum ??= zeros(new long[] { variants, delta.shape[0], delta.shape[1], delta.shape[2] }, delta.dtype, delta.device); // [V, b, p, d]
+                sum.select(0, group.Key).add_(delta); // in place: one buffer however many edges
+            }
         }
 
         return sum!;

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Patching;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Discovery;
+using CircuitFinder.Patching.Engine;
+using CircuitFinder.Patching.Metrics;
+using Newtonsoft.Json.Linq;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Cli.Bench;
+
+/// <summary>
+/// <c>bench discovery</c>: the GPT-2-small-shaped random model with an IOI-sized task (16 prompts × 16 tokens, random
+/// tokens, resample ablation, q/k/v graph of 32,491 edges). Reports the mean cost of one ACDC edge test (one ablated
+/// set, resumed from its earliest layer, logits at the last position) over edges sampled uniformly, and the wall time of
+/// <c>eap</c>, <c>eap-ig</c> (5 steps) and <c>hybrid</c> (EAP-IG, then exact tests on a screened fraction) over all
+/// edges, each in units of one plain forward pass.
+/// </summary>
+public static class DiscoveryBenchmark
+{
+    public static JObject Run(int runs, int sampleEdges, double hybridScreen, IProgress<(string Step, double Fraction)> progress)
+    {
+        progress.Report(("model", 0.0));
+        using var model = RandomWeights.CreateModel(ForwardBenchmark.Gpt2SmallShape, seed: 0);
+        var c = model.Config;
+        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        using var scope = NewDisposeScope();
+        var clean = randint(0, c.DVocab, [16, 16], generator: new Generator(1)); // [16, 16]
+        var corrupted = randint(0, c.DVocab, [16, 16], generator: new Generator(2)); // [16, 16]
+        var answers = randint(0, c.DVocab, [16, 1], generator: new Generator(3)); // [16, 1]
+        var wrong = randint(0, c.DVocab, [16, 1], generator: new Generator(4)); // [16, 1]
+        double plainMs;
+        using (no_grad())
+        {
+            progress.Report(("plain forward", 0.05));
+            plainMs = Timing.MedianMs(() => model.Forward(clean).Dispose(), warmup: 2, runs);
+        }
+
+        using var patcher = new EdgePatcher(model, graph, new PatchingInput(clean, ReadPositions: full([16L], 15L, ScalarType.Int64)), new ResampleAblation(), corrupted);
+        var kl = new DiscoveryContext(model, patcher, new KlDivergenceMetric(), answers, wrong, new DiscoveryOptions { Threshold = 0.01 });
+        progress.Report(("ACDC edge tests", 0.15));
+        var random = new Random(5);
+        var sample = Enumerable.Range(0, sampleEdges).Select(_ => graph.Edges[random.Next(graph.Edges.Count)]).ToList();
+        long start = Stopwatch.GetTimestamp();
+        foreach (var edge in sample)
+        {
+            kl.MetricOf([[edge]]);
+        }
+
+        double testMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / sample.Count;
+        var logitDiff = new DiscoveryContext(model, patcher, new LogitDifferenceMetric(), answers, wrong, new DiscoveryOptions { TopK = 100, IgSteps = 5 });
+        progress.Report(("eap", 0.35));
+        double eapMs = Time(() => new EdgeAttributionPatching(integrated: false).Discover(logitDiff));
+        progress.Report(("eap-ig", 0.45));
+        double eapIgMs = Time(() => new EdgeAttributionPatching(integrated: true).Discover(logitDiff));
+        progress.Report(("hybrid", 0.65));
+        var hybridContext = logitDiff with { Options = new DiscoveryOptions { Threshold = 0.01, IgSteps = 5, HybridScreenFraction = hybridScreen } };
+        DiscoveryResult? hybrid = null;
+        double hybridMs = Time(() => hybrid = new HybridDiscovery().Discover(hybridContext));
+        progress.Report(("done", 1.0));
+        return new JObject
+        {
+            ["benchmark"] = "discovery",
+            ["model"] = "GPT-2-small-shaped, random weights; 16 prompts x 16 tokens; q/k/v graph; resample ablation",
+            ["edges"] = graph.Edges.Count,
+            ["threads"] = get_num_threads(),
+            ["plain_forward_ms"] = Math.Round(plainMs, 2),
+            ["acdc_edge_test_ms"] = Math.Round(testMs, 2),
+            ["acdc_edge_test_in_forwards"] = Math.Round(testMs / plainMs, 3),
+            ["acdc_sampled_edges"] = sample.Count,
+            ["eap_ms"] = Math.Round(eapMs, 1),
+            ["eap_in_forwards"] = Math.Round(eapMs / plainMs, 2),
+            ["eap_ig_ms"] = Math.Round(eapIgMs, 1),
+            ["eap_ig_in_forwards"] = Math.Round(eapIgMs / plainMs, 2),
+            ["hybrid_ms"] = Math.Round(hybridMs, 1),
+            ["hybrid_in_forwards"] = Math.Round(hybridMs / plainMs, 2),
+            ["hybrid_screen_fraction"] = hybridScreen,
+            ["hybrid_exact_tests"] = hybrid!.ExactTests,
+            ["peak_rss_mib"] = Timing.PeakRssMiB() is { } rss ? Math.Round(rss, 1) : null,
+        };
+    }
+
+    private static double Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+}
