@@ -16,8 +16,9 @@ namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
 /// <c>circuitfinder discover --model M --task T --method acdc|eap|eap-ig|hybrid [--threshold τ | --edges K | --budget P]
-/// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] --out DIR</c>: writes circuit.json,
-/// circuit.dot and, where Graphviz is installed, circuit.svg.
+/// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] [--resume] --out DIR</c>: writes
+/// circuit.json, circuit.dot and, where Graphviz is installed, circuit.svg; ACDC and the hybrid save progress in
+/// DIR/acdc-checkpoint.json, which <c>--resume</c> continues from (to the identical circuit).
 /// </summary>
 public static class DiscoverCommand
 {
@@ -37,9 +38,11 @@ public static class DiscoverCommand
         var igSteps = new Option<int>("--ig-steps") { Description = "EAP-IG integration steps", DefaultValueFactory = _ => 5 };
         var screen = new Option<double>("--screen") { Description = "hybrid: fraction of edges (by |EAP-IG score|) given ACDC's exact test", DefaultValueFactory = _ => 0.1 };
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "ACDC/hybrid: continue an interrupted run from --out/acdc-checkpoint.json" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
         model.AddTo(command);
-        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, outDir })
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, outDir, resume, checkpointEvery })
         {
             command.Add(o);
         }
@@ -80,6 +83,30 @@ public static class DiscoverCommand
                 var taskMetric = Catalog(() => MetricCatalog.Create(metricKey), "--metric");
                 timings["load"] = clock.Elapsed.TotalSeconds;
 
+                if (parse.GetValue(checkpointEvery) <= 0)
+                {
+                    throw new BadInputException($"--checkpoint-every must be positive, got {parse.GetValue(checkpointEvery)}");
+                }
+
+                string checkpoint = Path.Combine(folder, "acdc-checkpoint.json");
+                options = options with
+                {
+                    CheckpointPath = methodName is "acdc" or "hybrid" ? checkpoint : null,
+                    CheckpointEvery = parse.GetValue(checkpointEvery),
+                    Resume = parse.GetValue(resume),
+                    Fingerprint = string.Join(
+                        '|',
+                        loaded.WeightsSha256,
+                        dataset.ContentHash,
+                        methodName,
+                        metricKey,
+                        parse.GetValue(ablation),
+                        parse.GetValue(level),
+                        parse.GetValue(seed),
+                        options.Threshold?.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                        options.IgSteps,
+                        options.HybridScreenFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+                };
                 using var batch = TaskBatch.From(dataset);
                 var c = loaded.Model.Config;
                 var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), graphLevel);
@@ -125,6 +152,11 @@ public static class DiscoverCommand
                 };
                 timings["total"] = clock.Elapsed.TotalSeconds;
                 var written = ReportFiles.Write(folder, report);
+                if (File.Exists(checkpoint))
+                {
+                    File.Delete(checkpoint); // the run finished: nothing left to resume
+                }
+
                 stderr.WriteLine(
                     $"{methodName}: {result.Circuit.Count} of {graph.Edges.Count} edges, faithfulness {report.Faithfulness:F3}; wrote {string.Join(", ", written)}");
                 return ExitCodes.Success;

@@ -59,11 +59,17 @@ public sealed class Attention : nn.Module
     private readonly HookPoint _hookResult = new();
     private (Tensor W, Tensor B)? _fusedQkv;
 
+    // Scalars held for the module's lifetime: a temporary double→Scalar can be finalized by the GC while a native op
+    // still reads it.
+    private readonly Scalar _divisor;
+    private readonly Scalar _negativeInfinity = double.NegativeInfinity.ToScalar();
+
     public Attention(HookedTransformerConfig cfg, int layer)
         : base(nameof(Attention))
     {
         _cfg = cfg;
         _layer = layer;
+        _divisor = (cfg.EffectiveAttnScale * (cfg.ScaleAttnByInverseLayerIdx ? layer + 1 : 1)).ToScalar();
         long h = cfg.NHeads, d = cfg.DModel, e = cfg.DHead;
         Parameter P(params long[] shape) => new(zeros(shape), requires_grad: false);
         _wQ = P(h, d, e);
@@ -166,16 +172,10 @@ public sealed class Attention : nn.Module
         k = _hookK.forward(k); // [b, p, h, e]
         v = _hookV.forward(v); // [b, p, h, e]
 
-        var scores = matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)); // [b, h, q, k]
-        double divisor = _cfg.EffectiveAttnScale * (_cfg.ScaleAttnByInverseLayerIdx ? _layer + 1 : 1);
-        if (divisor != 1.0)
-        {
-            scores = scores.div_(divisor);
-        }
-
+        var scores = matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)).div_(_divisor); // [b, h, q, k]
         if (blocked is not null)
         {
-            scores = scores.masked_fill(blocked, double.NegativeInfinity);
+            scores = scores.masked_fill(blocked, _negativeInfinity);
         }
 
         scores = _hookAttnScores.forward(scores);
@@ -204,16 +204,10 @@ public sealed class Attention : nn.Module
         var q = Project(queryInput, _wQ, _bQ);
         var k = Project(keyInput, _wK, _bK);
         var v = Project(valueInput, _wV, _bV);
-        var scores = matmul(q, k.transpose(-1, -2)); // [T, b, q, k]
-        double divisor = _cfg.EffectiveAttnScale * (_cfg.ScaleAttnByInverseLayerIdx ? _layer + 1 : 1);
-        if (divisor != 1.0)
-        {
-            scores = scores.div_(divisor);
-        }
-
+        var scores = matmul(q, k.transpose(-1, -2)).div_(_divisor); // [T, b, q, k]
         if (blocked is not null)
         {
-            scores = scores.masked_fill(blocked.squeeze(1).unsqueeze(0), double.NegativeInfinity); // [1, b|1, q, k]
+            scores = scores.masked_fill(blocked.squeeze(1).unsqueeze(0), _negativeInfinity); // [1, b|1, q, k]
         }
 
         var pattern = nn.functional.softmax(scores, -1); // [T, b, q, k]

@@ -16,6 +16,10 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
 {
     private readonly NormalizationType _type;
     private readonly double _eps;
+
+    // Held for the module's lifetime: an implicit double→Scalar made per call can be finalized by the GC while the
+    // native op still reads it (seen as "Unknown scalar type" under heavy allocation).
+    private readonly Scalar _epsScalar;
     [ComponentName(Name = "w")]
     private readonly Parameter? _w;
     [ComponentName(Name = "b")]
@@ -35,6 +39,7 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
 
         _type = type;
         _eps = eps;
+        _epsScalar = eps.ToScalar();
         if (type is NormalizationType.LN or NormalizationType.RMS)
         {
             _w = new Parameter(ones(length), requires_grad: false);
@@ -60,7 +65,7 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
             x = x - x.mean([-1L], keepdim: true);
         }
 
-        var scale = _hookScale.forward((x.pow(2).mean([-1L], keepdim: true) + _eps).sqrt()); // [..., 1]
+        var scale = _hookScale.forward(x.square().mean([-1L], keepdim: true).add_(_epsScalar).sqrt_()); // [..., 1]
         x = x / scale;
         if (_w is not null)
         {

@@ -8,7 +8,8 @@ namespace CircuitFinder.Patching.Discovery;
 /// edges with sources in the same reverse order; edge e is removed when the damage of also ablating it,
 /// metric(H \ e) − metric(H) (signed so that positive is worse), is below τ — and the removal is kept. A destination
 /// left with no outgoing edge has its incoming edges removed without a test. Finally nodes with no path from input
-/// to logits are dropped.
+/// to logits are dropped. With <see cref="DiscoveryOptions.CheckpointPath"/> set, progress is saved every
+/// <see cref="DiscoveryOptions.CheckpointEvery"/> tests; <see cref="DiscoveryOptions.Resume"/> continues from it.
 /// </summary>
 public sealed class Acdc : IDiscoveryAlgorithm
 {
@@ -28,15 +29,34 @@ public sealed class Acdc : IDiscoveryAlgorithm
         DiscoveryContext context, IReadOnlyCollection<Edge> candidates, IReadOnlyCollection<Edge> preAblated, double tau, IProgress<(int Done, int Total)>? progress)
     {
         var graph = context.Patcher.Graph;
+        var options = context.Options;
         var candidateSet = candidates.ToHashSet();
         var ablated = preAblated.ToHashSet();
         var scores = new Dictionary<Edge, double>();
-        double current = context.MetricOf([ablated.ToList()])[0];
-        int tests = 0, done = 0;
         var order = VisitOrder(graph).Where(candidateSet.Contains).ToList();
-        foreach (var edge in order)
+        int tests = 0, start = 0;
+        double current;
+        var saved = options is { Resume: true, CheckpointPath: { } resumeFrom } ? AcdcCheckpoint.Load(resumeFrom) : null;
+        if (saved is not null && saved.Fingerprint == options.Fingerprint)
         {
-            progress?.Report((done++, order.Count));
+            ablated.UnionWith(saved.Ablated.Select(graph.ParseEdge));
+            foreach (var (id, score) in saved.Scores)
+            {
+                scores[graph.ParseEdge(id)] = score;
+            }
+
+            (start, tests, current) = (saved.NextIndex, saved.Tests, saved.Current);
+        }
+        else
+        {
+            current = context.MetricOf([ablated.ToList()])[0];
+        }
+
+        int sinceSave = 0;
+        for (int index = start; index < order.Count; index++)
+        {
+            progress?.Report((index, order.Count));
+            var edge = order[index];
             var destination = edge.Destination;
             bool destinationDead = destination.Kind != NodeKind.Logits
                 && graph.OutgoingEdges(destination).All(ablated.Contains);
@@ -56,6 +76,18 @@ public sealed class Acdc : IDiscoveryAlgorithm
             {
                 ablated.Add(edge);
                 current = metric;
+            }
+
+            if (options.CheckpointPath is { } path && ++sinceSave >= options.CheckpointEvery)
+            {
+                sinceSave = 0;
+                new AcdcCheckpoint(
+                    options.Fingerprint,
+                    index + 1,
+                    ablated.Select(e => e.Id).Order(StringComparer.Ordinal).ToList(),
+                    scores.ToDictionary(kv => kv.Key.Id, kv => kv.Value),
+                    tests,
+                    current).Save(path);
             }
         }
 

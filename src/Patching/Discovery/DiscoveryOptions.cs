@@ -16,4 +16,16 @@ public sealed record DiscoveryOptions
     public int IgSteps { get; init; } = 5;
 
     public double HybridScreenFraction { get; init; } = 0.1;
+
+    /// <summary>ACDC: where to save progress (null: no checkpoints).</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>ACDC: save progress after this many edge tests.</summary>
+    public int CheckpointEvery { get; init; } = 200;
+
+    /// <summary>ACDC: continue from <see cref="CheckpointPath"/> when it holds a checkpoint of the same run.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Identifies the run (model, task, method, parameters): a checkpoint of another run is never resumed.</summary>
+    public string Fingerprint { get; init; } = string.Empty;
 }

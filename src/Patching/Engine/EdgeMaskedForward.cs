@@ -109,7 +109,9 @@ public sealed class EdgeMaskedForward
         for (int v = 0; v < variants; v++)
         {
             _layout.Validate(sets[v]);
-            entries.AddRange(sets[v].Distinct().Select(e => (v, e))); // an edge listed twice is ablated once
+            // an edge listed twice is ablated once; graph order makes the sums (and so the floats) independent of how
+            // the caller's collection happens to iterate
+            entries.AddRange(sets[v].Distinct().OrderBy(_layout.Graph.IndexOf).Select(e => (v, e)));
         }
 
         int start = resume ? entries.Select(x => _layout.DestinationLayer(x.Edge)).DefaultIfEmpty(_cfg.NLayers).Min() : 0;
