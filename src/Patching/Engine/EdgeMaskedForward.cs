@@ -303,12 +303,12 @@ public sealed class EdgeMaskedForward
                 var y = Normalize(block.Ln2, x); // [b, p, d]
                 if (mlp.W_gate is { } gate)
                 {
-                    preV[variant, TensorIndex.Colon, TensorIndex.Colon, neuron] = matmul(y, gate[TensorIndex.Colon, neuron]);
-                    linV![variant, TensorIndex.Colon, TensorIndex.Colon, neuron] = matmul(y, mlp.W_in[TensorIndex.Colon, neuron]) + mlp.b_in[neuron];
+                    preV.select(0, variant).select(2, neuron).copy_(matmul(y, gate.select(1, neuron))); // [b, p]
+                    linV!.select(0, variant).select(2, neuron).copy_(matmul(y, mlp.W_in.select(1, neuron)).add_(mlp.b_in[neuron]));
                 }
                 else
                 {
-                    preV[variant, TensorIndex.Colon, TensorIndex.Colon, neuron] = matmul(y, mlp.W_in[TensorIndex.Colon, neuron]) + mlp.b_in[neuron];
+                    preV.select(0, variant).select(2, neuron).copy_(matmul(y, mlp.W_in.select(1, neuron)).add_(mlp.b_in[neuron])); // [b, p]
                 }
             }
 
