@@ -16,8 +16,6 @@ public static class JsonOutput
             return;
         }
 
-        WriteAtomically(path, Format(json) + "\n");
+        Model.AtomicFile.WriteAllText(path, Format(json) + "\n");
     }
-
-    public static void WriteAtomically(string path, string text) => Model.AtomicFile.WriteAllText(path, text);
 }

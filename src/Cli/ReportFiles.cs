@@ -41,7 +41,6 @@ public static class ReportFiles
 
     public static IReadOnlyList<string> Write(string folder, CircuitReport report)
     {
-        Directory.CreateDirectory(folder);
         string json = Path.Combine(folder, "circuit.json");
         string dot = Path.Combine(folder, "circuit.dot");
         AtomicFile.WriteAllText(json, JsonOutput.Format(CircuitJson.Write(report)) + "\n");

@@ -49,11 +49,6 @@ public static class RunCommand
                 using var loaded = model.Load(parse);
                 var input = text is null ? ParseIds(ids!) : Tokenize(loaded, text, !parse.GetValue(noBos));
                 TokenizerLoader.CheckIds(input, loaded.Model.Config.DVocab, "--tokens");
-                if (input.Count > loaded.Model.Config.NCtx)
-                {
-                    throw new BadInputException($"sequence of {input.Count} tokens is longer than n_ctx = {loaded.Model.Config.NCtx}");
-                }
-
                 var result = Predict(loaded, input, Math.Min(k, loaded.Model.Config.EffectiveDVocabOut), parse.GetValue(allLogits));
                 if (parse.GetValue(json))
                 {
