@@ -36,6 +36,8 @@ public static class HeadScan
             Pairs = results.SelectMany(r => r.Pairs).ToList(),
             Baselines = results.SelectMany(r => r.Baselines).ToDictionary(b => b.Key, b => b.Value),
             Notes = results.SelectMany(r => r.Notes).ToList(),
+            ColumnDescriptions = detectors.Zip(results).SelectMany(x => x.Second.Columns.Select(c => (c.Name, x.First.Description)))
+                .ToDictionary(x => x.Name, x => x.Description),
             Examples = results.SelectMany(r => r.Examples).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.First().Value),
         };
     }

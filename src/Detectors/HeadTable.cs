@@ -23,6 +23,9 @@ public sealed record HeadTable
 
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>What each column measures (its detector's description), by column.</summary>
+    public IReadOnlyDictionary<string, string> ColumnDescriptions { get; init; } = new Dictionary<string, string>();
+
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Examples { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>The column called <paramref name="name"/>, or null.</summary>

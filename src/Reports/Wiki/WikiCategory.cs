@@ -1,0 +1,4 @@
+namespace CircuitFinder.Reports.Wiki;
+
+/// <summary>A head category: its label, the rule that assigns it (e.g. <c>induction ≥ 0.3</c>) and what it means.</summary>
+public sealed record WikiCategory(string Label, string Rule, string Description);
