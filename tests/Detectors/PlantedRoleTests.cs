@@ -38,7 +38,8 @@ public sealed class PlantedRoleTests(ITestOutputHelper output)
         Assert.Equal((2, 0), Top(table, "name-mover"));
         Assert.Contains("name-mover", table.Labels[(2 * table.NHeads) + 0]);
         Assert.Contains("s-inhibition", table.Labels[(1 * table.NHeads) + 0]);
-        Assert.Contains("duplicate-token", table.Labels[0]);
+        // a0.h0 only duplicates name tokens, about half of the random repeated tokens: top, but under the 0.3 label threshold
+        Assert.True(table.Top("duplicate-token")!.Value.Score > 2 * table.Column("duplicate-token")!.Values.Skip(1).Max()!.Value);
     }
 
     private HeadTable Scan(string name)

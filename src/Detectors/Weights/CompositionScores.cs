@@ -84,7 +84,13 @@ public static class CompositionScores
     /// The random baseline: the mean score over every pairing of <paramref name="samples"/> draws of Gaussian matrices with the shapes of
     /// one sender (<c>[d_model, d_head]</c>, <c>[d_head, d_model]</c>) and one receiver.
     /// </summary>
-    public static double Baseline(long dModel, long dHead, int samples, int seed)
+    public static double Baseline(long dModel, long dHead, int samples, int seed) =>
+        BaselineCache.GetOrAdd((dModel, dHead, samples, seed), key => ComputeBaseline(key.DModel, key.DHead, key.Samples, key.Seed));
+
+    // Models of one family share shapes: each baseline is drawn once per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long DModel, long DHead, int Samples, int Seed), double> BaselineCache = new();
+
+    private static double ComputeBaseline(long dModel, long dHead, int samples, int seed)
     {
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
