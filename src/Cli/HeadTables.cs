@@ -28,5 +28,5 @@ public static class HeadTables
 
     /// <summary>The categories with their rules, for the wiki.</summary>
     public static IReadOnlyList<WikiCategory> Categories() =>
-        HeadCategories.All.Select(c => new WikiCategory(c.Label, c.Rule, c.Description)).ToList();
+        HeadCategories.All.Select(c => new WikiCategory(c.Label, c.Column, c.Rule, c.Description)).ToList();
 }

@@ -26,6 +26,30 @@ public sealed class WeightScoreTests
     }
 
     [Fact]
+    public void Copying_from_the_factored_side_equals_the_eigenvalue_ratio_of_the_full_vocabulary_circuit()
+    {
+        var config = new HookedTransformerConfig
+        {
+            NLayers = 2, DModel = 10, NHeads = 3, DHead = 3, DVocab = 12, NCtx = 8, AttnOnly = true, NormalizationType = NormalizationType.None, ModelName = "random",
+        }.Validate("random");
+        using var model = RandomWeights.CreateModel(config, 5, 0.5);
+        var wV = model.Blocks.Select(b => b.Attn.W_V).ToList();
+        var wO = model.Blocks.Select(b => b.Attn.W_O).ToList();
+        var fast = CopyingScores.Compute(model.Embed.W_E, wV, wO, model.Unembed.W_U);
+        for (int layer = 0; layer < 2; layer++)
+        {
+            for (int head = 0; head < 3; head++)
+            {
+                using var scope = NewDisposeScope();
+                var full = matmul(matmul(matmul(model.Embed.W_E, wV[layer][head]), wO[layer][head]), model.Unembed.W_U).to_type(ScalarType.Float64); // [v, v]
+                var eigen = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(ToArray(full)).Evd().EigenValues;
+                double dense = eigen.Sum(l => l.Real) / eigen.Sum(System.Numerics.Complex.Abs);
+                Assert.Equal(dense, fast[(layer * 3) + head], 4);
+            }
+        }
+    }
+
+    [Fact]
     public void Successor_head_maps_every_number_to_the_next_and_the_identity_head_to_none()
     {
         using var model = HandBuilt();
@@ -46,6 +70,20 @@ public sealed class WeightScoreTests
         var result = new SuccessorDetector().Run(context);
         Assert.Empty(result.Columns);
         Assert.Contains("not applicable", result.Notes.Single());
+    }
+
+    private static double[,] ToArray(Tensor square)
+    {
+        var result = new double[square.shape[0], square.shape[1]];
+        for (int i = 0; i < result.GetLength(0); i++)
+        {
+            for (int j = 0; j < result.GetLength(1); j++)
+            {
+                result[i, j] = square[i, j].item<double>();
+            }
+        }
+
+        return result;
     }
 
     /// <summary>One layer, three heads with d_head = d_vocab: head 0 shifts numbers by one, head 1 copies, head 2 anti-copies.</summary>

@@ -27,7 +27,7 @@ public sealed class WikiSiteTests
         {
             Title = "family " + Hostile,
             Models = [Table(Hostile, null)],
-            Categories = [new WikiCategory("induction", "induction ≥ 0.3", "attends after " + Hostile)],
+            Categories = [new WikiCategory("induction", "induction", "induction ≥ 0.3", "attends after " + Hostile)],
         };
         var files = WikiSite.Render(family);
         foreach (var (path, bytes) in files.Where(f => f.Key.EndsWith(".html", StringComparison.Ordinal) || f.Key.EndsWith(".md", StringComparison.Ordinal)))

@@ -7,7 +7,8 @@ namespace CircuitFinder.Detectors.Weights;
 /// <summary>
 /// The copying score of each head (Elhage et al. 2021): Σλ / Σ|λ| over the eigenvalues λ of the full OV circuit
 /// W_E W_V W_O W_U <c>[d_vocab, d_vocab]</c>. As TransformerLens' <c>FactoredMatrix.eigenvalues</c> does, the eigenvalues
-/// come from the small side, (W_O W_U)(W_E W_V) <c>[d_head, d_head]</c>, which has the same non-zero eigenvalues.
+/// come from the small side, (W_O W_U)(W_E W_V) <c>[d_head, d_head]</c>, which has the same non-zero eigenvalues
+/// (formed as W_O (W_U W_E) W_V, so nothing vocabulary-sized is built per head).
 /// Positive near 1: the head copies the tokens it attends to; negative near −1: it suppresses them (copy suppression).
 /// </summary>
 public static class CopyingScores
@@ -23,12 +24,11 @@ public static class CopyingScores
         long vocab = Math.Min(wE.shape[0], wU.shape[1]);
         var embed = wE.narrow(0, 0, vocab).to_type(ScalarType.Float64); // [v, d]
         var unembed = wU.narrow(1, 0, vocab).to_type(ScalarType.Float64); // [d, v]
+        var circuit = matmul(unembed, embed); // [d, d] = W_U W_E, shared by every head
         var scores = new List<double>();
         for (int layer = 0; layer < wV.Count; layer++)
         {
-            var a = matmul(embed, wV[layer].to_type(ScalarType.Float64)); // [h, v, e]
-            var b = matmul(wO[layer].to_type(ScalarType.Float64), unembed); // [h, e, v]
-            var small = matmul(b, a); // [h, e, e]
+            var small = matmul(matmul(wO[layer].to_type(ScalarType.Float64), circuit), wV[layer].to_type(ScalarType.Float64)); // [h, e, e] = W_O W_U W_E W_V
             for (long h = 0; h < small.shape[0]; h++)
             {
                 scores.Add(Score(ToArray(small[h])));

@@ -65,7 +65,7 @@ public static class MarkdownWriter
                 case '>': result.Append("&gt;"); break;
                 case '&': result.Append("&amp;"); break;
                 case '\n' or '\r': result.Append(' '); break;
-                case '\\' or '`' or '*' or '_' or '[' or ']' or '(' or ')' or '#' or '|' or '!' or '{' or '}' or '~':
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '#' or '|' or '~':
                     result.Append('\\').Append(c);
                     break;
                 default: result.Append(c); break;

@@ -20,7 +20,7 @@ public static class WikiJson
             ["schema"] = FamilySchema,
             ["title"] = family.Title,
             ["checkpoints"] = family.IsCheckpoints,
-            ["categories"] = new JArray(family.Categories.Select(c => new JObject { ["label"] = c.Label, ["rule"] = c.Rule, ["description"] = c.Description })),
+            ["categories"] = new JArray(family.Categories.Select(c => new JObject { ["label"] = c.Label, ["column"] = c.Column, ["rule"] = c.Rule, ["description"] = c.Description })),
             ["columns"] = JObject.FromObject(family.ColumnDescriptions),
             ["phase_changes"] = new JArray(family.IsCheckpoints ? PhaseChange.Find(family.Models).Select(p => new JObject
             {
@@ -44,7 +44,7 @@ public static class WikiJson
         ["shard"] = index,
         ["shards"] = count,
         ["entries"] = new JArray(entries),
-        ["categories"] = new JArray(family.Categories.Select(c => new JObject { ["label"] = c.Label, ["rule"] = c.Rule, ["description"] = c.Description })),
+        ["categories"] = new JArray(family.Categories.Select(c => new JObject { ["label"] = c.Label, ["column"] = c.Column, ["rule"] = c.Rule, ["description"] = c.Description })),
         ["columns"] = JObject.FromObject(family.ColumnDescriptions),
         ["models"] = new JArray(family.Models.Select(HeadTableJson.Write)),
     };
@@ -66,7 +66,7 @@ public static class WikiJson
                 Title = (string)json["title"]!,
                 IsCheckpoints = (bool)json["checkpoints"]!,
                 Models = models,
-                Categories = ((JArray)json["categories"]!).Select(c => new WikiCategory((string)c["label"]!, (string)c["rule"]!, (string)c["description"]!)).ToList(),
+                Categories = ((JArray)json["categories"]!).Select(c => new WikiCategory((string)c["label"]!, (string)c["column"]!, (string)c["rule"]!, (string)c["description"]!)).ToList(),
                 ColumnDescriptions = ((JObject)json["columns"]!).Properties().ToDictionary(p => p.Name, p => (string)p.Value!),
             };
             return (part, json["entries"]!.Values<string>().Select(e => e!).ToList(), (int)json["shard"]!, (int)json["shards"]!);

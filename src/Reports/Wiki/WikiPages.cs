@@ -128,6 +128,7 @@ public static class WikiPages
                         new(table.Step?.ToString(CultureInfo.InvariantCulture) ?? string.Empty),
                         new(WikiHeadTable.HeadName(i / table.NHeads, i % table.NHeads)),
                         new((i / table.NHeads).ToString(CultureInfo.InvariantCulture)),
+                        new(Format(table.Score(category.Column, i))),
                     ]);
                 }
             }
@@ -136,7 +137,7 @@ public static class WikiPages
         return new Page($"{family.Title}: {category.Label} heads", new List<Block>
         {
             new Paragraph([Inline.Link("index", "../index"), new Inline($" · rule: {category.Rule} · {category.Description}")]),
-            rows.Count == 0 ? Paragraph.Of("No head of this family is in this category.") : new Table(["model", "step", "head", "layer"], rows),
+            rows.Count == 0 ? Paragraph.Of("No head of this family is in this category.") : new Table(["model", "step", "head", "layer", category.Column], rows),
         });
     }
 
