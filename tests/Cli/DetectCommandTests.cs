@@ -43,6 +43,23 @@ public sealed class DetectCommandTests
         Assert.Contains("# ioi: 32 prompts of task planted-ioi", run.Stdout);
     }
 
+    [Fact]
+    public void User_patterns_from_a_file_become_score_columns()
+    {
+        using var folder = new TemporaryFolder();
+        string file = folder.File("patterns.json");
+        File.WriteAllText(file, """
+            [{"name": "two-back", "rule": "offset", "offset": -2},
+             {"name": "after-copy", "rule": "after-same-token", "input": "repeated", "error_measure": "abs", "exclude_bos": true}]
+            """);
+        var run = CliRun.Of("detect", "--model", "zoo:planted-induction", "--detectors", "induction", "--pattern", file, "--json", "--quiet");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var json = JObject.Parse(run.Stdout);
+        Assert.Equal(["induction", "two-back", "after-copy"], json["columns"]!.Values<string>());
+        var l1h0 = json["heads"]!.Single(h => (string?)h["id"] == "L1H0");
+        Assert.True((double)l1h0["scores"]!["after-copy"]! > (double)json["heads"]![0]!["scores"]!["after-copy"]!);
+    }
+
     [Theory]
     [InlineData("--detectors", "inductoin", "--detectors: unknown detector 'inductoin'")]
     [InlineData("--error-measure", "max", "--error-measure: unknown error measure 'max'")]

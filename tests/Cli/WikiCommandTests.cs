@@ -73,6 +73,22 @@ public sealed class WikiCommandTests(ITestOutputHelper output)
         Assert.Contains("img/zoo-planted-induction-k-composition.png", single.Keys);
     }
 
+    [Theory]
+    [InlineData(new[] { "wiki", "--out", "OUT" }, "give either --models M1 M2 ... or --family DIR")]
+    [InlineData(new[] { "wiki", "--models", "zoo:attn-only-1l", "--shard", "3/2", "--out", "OUT" }, "--shard: expected i/n")]
+    [InlineData(new[] { "wiki", "--family", "/nonexistent/family", "--out", "OUT" }, "--family /nonexistent/family: folder not found")]
+    [InlineData(new[] { "wiki", "--family", "zoo:planted-ioi", "--out", "OUT" }, "ships no checkpoints")]
+    [InlineData(new[] { "wiki", "merge", "/nonexistent/shard", "--out", "OUT" }, "/nonexistent/shard: shard file not found")]
+    public void Bad_wiki_arguments_exit_2_naming_the_option_and_write_nothing(string[] args, string message)
+    {
+        using var folder = new TemporaryFolder();
+        string target = folder.File("site");
+        var run = CliRun.Of([.. args.Select(a => a == "OUT" ? target : a), "--quiet"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.False(Directory.Exists(target));
+    }
+
     [SkippableFact]
     public void Pages_open_in_headless_chromium_and_show_script_tokens_as_text()
     {
