@@ -60,14 +60,35 @@ public static class WikiPlots
             line.Color = palette.GetColor(i);
         }
 
-        var positions = xs.ToArray();
-        var labels = steps.Select(t => (t.Step ?? 0).ToString(CultureInfo.InvariantCulture)).ToArray();
+        var (positions, labels) = SpacedTicks(xs, steps.Select(t => (t.Step ?? 0).ToString(CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
         plot.Title($"{column} by training step");
         plot.XLabel("step (log scale)");
         plot.YLabel(column);
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(900, 420, ImageFormat.Png);
+    }
+
+    /// <summary>Step ticks at least 0.2 log-units apart (the last step always shown), so labels do not overlap.</summary>
+    private static (double[] Positions, string[] Labels) SpacedTicks(double[] xs, string[] labels)
+    {
+        var kept = new List<int>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            if (kept.Count > 0 && xs[i] - xs[kept[^1]] < 0.2)
+            {
+                if (i != xs.Length - 1)
+                {
+                    continue;
+                }
+
+                kept.RemoveAt(kept.Count - 1);
+            }
+
+            kept.Add(i);
+        }
+
+        return (kept.Select(i => xs[i]).ToArray(), kept.Select(i => labels[i]).ToArray());
     }
 
     private static ScottPlot.TickGenerators.NumericManual Ticks(int count, Func<int, string> label)
