@@ -16,9 +16,9 @@ public sealed class CompositionDetector : IHeadDetector
     public DetectorResult Run(DetectorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var blocks = context.Model.Blocks;
+        using var scope = TorchSharp.torch.NewDisposeScope(); // the repeated grouped-query weights
         var pairs = CompositionScores.All(
-            blocks.Select(b => b.Attn.W_Q).ToList(), blocks.Select(b => b.Attn.W_K).ToList(), blocks.Select(b => b.Attn.W_V).ToList(), blocks.Select(b => b.Attn.W_O).ToList());
+            HeadWeights.W_Q(context.Model), HeadWeights.W_K(context.Model), HeadWeights.W_V(context.Model), HeadWeights.W_O(context.Model));
         var config = context.Model.Config;
         var baselines = new Dictionary<string, double>();
         var columns = new List<ScoreColumn>();

@@ -15,9 +15,10 @@ public sealed class CopyingDetector(bool suppression) : IHeadDetector
     public DetectorResult Run(DetectorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var scope = TorchSharp.torch.NewDisposeScope(); // the repeated grouped-query weights
         var model = context.Model;
         var scores = CopyingScores.Compute(
-            model.Embed.W_E, model.Blocks.Select(b => b.Attn.W_V).ToList(), model.Blocks.Select(b => b.Attn.W_O).ToList(), model.Unembed.W_U);
+            model.Embed.W_E, HeadWeights.W_V(model), HeadWeights.W_O(model), model.Unembed.W_U);
         return new DetectorResult { Columns = [new ScoreColumn(Name, scores.Select(s => (double?)(suppression ? -s : s)).ToList())] };
     }
 }

@@ -11,6 +11,7 @@ public sealed class SuccessorDetector : IHeadDetector
     public DetectorResult Run(DetectorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var scope = TorchSharp.torch.NewDisposeScope(); // the repeated grouped-query weights
         if (context.Tokenizer is null)
         {
             return DetectorResult.NotApplicable("successor: not applicable (the model has no tokenizer to spell the ordinal sequences)");
@@ -20,7 +21,7 @@ public sealed class SuccessorDetector : IHeadDetector
         int vocabulary = (int)Math.Min(model.Config.DVocab, model.Config.DVocabOut);
         var sequences = OrdinalSequences.Tokenize(context.Tokenizer, vocabulary);
         var (scores, pairs) = SuccessorScores.Compute(
-            model.Embed.W_E, model.Blocks.Select(b => b.Attn.W_V).ToList(), model.Blocks.Select(b => b.Attn.W_O).ToList(), model.Unembed.W_U, sequences.Values);
+            model.Embed.W_E, HeadWeights.W_V(model), HeadWeights.W_O(model), model.Unembed.W_U, sequences.Values);
         if (pairs == 0)
         {
             return DetectorResult.NotApplicable("successor: not applicable (no ordinal token and its successor are single tokens of this vocabulary)");
