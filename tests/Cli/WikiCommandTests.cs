@@ -136,7 +136,7 @@ public sealed class WikiCommandTests(ITestOutputHelper output)
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         string dom = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), "chromium did not finish in 60 s");
+        Assert.True(process.WaitForExit(120_000), "chromium did not finish in 120 s");
         return (dom, error.Result);
     }
 
