@@ -136,7 +136,12 @@ public sealed class WikiCommandTests(ITestOutputHelper output)
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         string dom = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "chromium did not finish in 120 s");
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("chromium did not finish in 120 s");
+        }
+
         return (dom, error.Result);
     }
 
