@@ -123,7 +123,7 @@ public static class DiscoverCommand
                 timings["setup"] = clock.Elapsed.TotalSeconds - timings["load"];
 
                 var result = ConsoleProgress.Run($"discover ({methodName})", parse.GetValue(GlobalOptions.Quiet), progress =>
-                    algorithm.Discover(context, new SynchronousProgress<(int Done, int Total)>(p => progress.Report(($"{p.Done}/{p.Total} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
+                    algorithm.Discover(context, new SynchronousProgress<DiscoveryProgress>(p => progress.Report(($"{p.Done}/{p.Total} edges tested, circuit {p.CircuitEdges} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
                 timings["discover"] = clock.Elapsed.TotalSeconds - timings["load"] - timings["setup"];
 
                 var baselines = context.MetricOf([[], graph.Edges.ToList(), graph.Edges.Where(e => !result.Circuit.Contains(e)).ToList()]);

@@ -15,7 +15,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
 {
     public string Name => "acdc";
 
-    public DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null)
+    public DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null)
     {
         double tau = context.Options.Threshold ?? throw new ArgumentException("acdc needs a threshold τ");
         return Run(context, context.Graph.Edges, [], tau, progress);
@@ -26,7 +26,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
     /// hybrid's screened-out edges).
     /// </summary>
     internal static DiscoveryResult Run(
-        DiscoveryContext context, IReadOnlyCollection<Edge> candidates, IReadOnlyCollection<Edge> preAblated, double tau, IProgress<(int Done, int Total)>? progress)
+        DiscoveryContext context, IReadOnlyCollection<Edge> candidates, IReadOnlyCollection<Edge> preAblated, double tau, IProgress<DiscoveryProgress>? progress)
     {
         var graph = context.Graph;
         var options = context.Options;
@@ -55,7 +55,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
         int sinceSave = 0;
         for (int index = start; index < order.Count; index++)
         {
-            progress?.Report((index, order.Count));
+            progress?.Report(new DiscoveryProgress(index, order.Count, graph.Edges.Count - ablated.Count));
             var edge = order[index];
             var destination = edge.Destination;
             bool destinationDead = destination.Kind != NodeKind.Logits
@@ -91,7 +91,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
             }
         }
 
-        progress?.Report((order.Count, order.Count));
+        progress?.Report(new DiscoveryProgress(order.Count, order.Count, graph.Edges.Count - ablated.Count));
         foreach (var edge in graph.Edges.Where(e => !scores.ContainsKey(e)))
         {
             scores[edge] = 0; // screened out before the exact tests

@@ -17,13 +17,13 @@ public sealed class EdgeAttributionPatching : IDiscoveryAlgorithm
 
     public string Name => _integrated ? "eap-ig" : "eap";
 
-    public DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null)
+    public DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null)
     {
         int total = context.Graph.Edges.Count;
-        progress?.Report((0, total));
+        progress?.Report(new DiscoveryProgress(0, total, total));
         var scores = Scores(context);
         var circuit = CircuitSelection.Select(context.Graph, scores, context.Options);
-        progress?.Report((total, total));
+        progress?.Report(new DiscoveryProgress(total, total, circuit.Count));
         var details = new Dictionary<string, double> { ["ig_steps"] = _integrated ? context.Options.IgSteps : 0 };
         return new DiscoveryResult(circuit, scores, 0, details);
     }

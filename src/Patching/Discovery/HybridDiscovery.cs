@@ -12,7 +12,7 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
 {
     public string Name => "hybrid";
 
-    public DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null)
+    public DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null)
     {
         double tau = context.Options.Threshold ?? throw new ArgumentException("hybrid needs ACDC's threshold τ");
         double fraction = context.Options.HybridScreenFraction;

@@ -5,6 +5,6 @@ public interface IDiscoveryAlgorithm
 {
     string Name { get; }
 
-    /// <summary>Finds a circuit; reports (edges done, edges total) through <paramref name="progress"/>.</summary>
-    DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null);
+    /// <summary>Finds a circuit; reports edges tested, edges to test and the current circuit size through <paramref name="progress"/>.</summary>
+    DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null);
 }
