@@ -65,7 +65,7 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
             x = x - x.mean([-1L], keepdim: true);
         }
 
-        var scale = _hookScale.forward(x.square().mean([-1L], keepdim: true).add_(_epsScalar).sqrt_()); // [..., 1]
+        var scale = _hookScale.forward((x * x).mean([-1L], keepdim: true).add_(_epsScalar, Scalars.One).sqrt_()); // [..., 1]
         x = x / scale;
         if (_w is not null)
         {

@@ -3,6 +3,7 @@ using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Modules;
 using CircuitFinder.Patching.Engine;
 using CircuitFinder.Patching.Metrics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CircuitFinder.Patching.Attribution;
@@ -102,7 +103,8 @@ internal static class DestinationGradients
         }
 
         var aligned = permute ? gradient.permute(2, 0, 1, 3) : gradient; // [b, p, h, d] -> [h, b, p, d]
-        rows.add_(aligned, alpha: weight);
+        using var alpha = weight.ToScalar(); // held until libtorch is done with it (see Model.Scalars)
+        rows.add_(aligned, alpha);
     }
 
     private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);

@@ -332,11 +332,11 @@ public sealed class EdgeMaskedForward
                 if (mlp.W_gate is { } gate)
                 {
                     preV.select(0, variant).select(2, neuron).copy_(matmul(y, gate.select(1, neuron))); // [b, p]
-                    linV!.select(0, variant).select(2, neuron).copy_(matmul(y, mlp.W_in.select(1, neuron)).add_(mlp.b_in[neuron]));
+                    linV!.select(0, variant).select(2, neuron).copy_(matmul(y, mlp.W_in.select(1, neuron)).add_(mlp.b_in[neuron], Scalars.One));
                 }
                 else
                 {
-                    preV.select(0, variant).select(2, neuron).copy_(matmul(y, mlp.W_in.select(1, neuron)).add_(mlp.b_in[neuron])); // [b, p]
+                    preV.select(0, variant).select(2, neuron).copy_(matmul(y, mlp.W_in.select(1, neuron)).add_(mlp.b_in[neuron], Scalars.One)); // [b, p]
                 }
             }
 
@@ -375,7 +375,7 @@ public sealed class EdgeMaskedForward
             {
                 var delta = deltas[_layout.SourceIndex(edge.Source)][group.Key]; // [b, p, d]
                 sum ??= zeros(new long[] { variants, delta.shape[0], delta.shape[1], delta.shape[2] }, delta.dtype, delta.device); // [V, b, p, d]
-                sum.select(0, group.Key).add_(delta); // in place: one buffer however many edges
+                sum.select(0, group.Key).add_(delta, Scalars.One); // in place: one buffer however many edges
             }
         }
 
