@@ -18,14 +18,17 @@ namespace CircuitFinder.Tests.Patching.Attribution;
 public sealed class EdgeAttributionTests
 {
     private static readonly int Seed = Enumerable.Range(0, 200).First(s =>
-        RandomModels.Config(s) is { AttnOnly: false, NLayers: 2, NormalizationType: not CircuitFinder.Model.Config.NormalizationType.None, PositionalEmbeddingType: CircuitFinder.Model.Config.PositionalEmbeddingType.Standard });
+        RandomModels.Config(s) is { AttnOnly: false, NLayers: 2, NormalizationType: not CircuitFinder.Model.Config.NormalizationType.None, PositionalEmbeddingType: CircuitFinder.Model.Config.PositionalEmbeddingType.Standard, ActFn: CircuitFinder.Model.Config.ActivationFunction.Silu });
 
     [Theory]
-    [InlineData(GraphLevel.Qkv)]
-    [InlineData(GraphLevel.Head)]
-    public void EAP_scores_match_finite_differences_of_the_exact_edge_patch(GraphLevel level)
+    [InlineData(GraphLevel.Qkv, null)]
+    [InlineData(GraphLevel.Head, null)]
+    [InlineData(GraphLevel.Qkv, "neox")]
+    [InlineData(GraphLevel.Qkv, "neo")]
+    [InlineData(GraphLevel.Qkv, "llama-gqa")]
+    public void EAP_scores_match_finite_differences_of_the_exact_edge_patch(GraphLevel level, string? family)
     {
-        using var setup = new Setup(Seed, level);
+        using var setup = new Setup(family is null ? Seed : ArchitecturePatchingTests.SeedOf(family), level);
         const double epsilon = 1e-2;
         var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong);
         using var scope = NewDisposeScope();
