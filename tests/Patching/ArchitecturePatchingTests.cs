@@ -1,5 +1,7 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Hooks;
+using CircuitFinder.Patching.ActivationPatching;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -64,6 +66,33 @@ public sealed class ArchitecturePatchingTests
         var both = setup.Patcher.Evaluate([[], setup.Graph.Edges.ToList()]);
         EdgePatchingInvariantTests.AssertClose(setup.Model.Forward(setup.Clean), both[0], $"{family} {level}: nothing ablated");
         EdgePatchingInvariantTests.AssertClose(setup.Model.Forward(setup.Corrupted), both[1], $"{family} {level}: everything ablated");
+    }
+
+    [Fact]
+    public void Activation_patching_of_keys_and_values_under_grouped_query_attention_is_per_key_value_head()
+    {
+        var config = RandomModels.Config(SeedOf("llama-gqa"));
+        using var model = RandomModels.Model(config, 3);
+        using var clean = RandomModels.Tokens(3, 2, 6, config.DVocab);
+        using var corrupted = RandomModels.Tokens(4, 2, 6, config.DVocab);
+        PatchingMetric metric = logits => logits.select(1, -1).select(1, 1).mean().item<float>(); // [b, p, v] -> scalar
+        using var patcher = new ActivationPatcher(model, clean, corrupted, metric);
+        Assert.Equal(config.NLayers * config.NHeads, patcher.HeadByLayer(HeadActivation.Q).Count);
+        var keys = patcher.HeadByLayer(HeadActivation.K);
+        Assert.Equal(config.NLayers * config.EffectiveNKeyValueHeads, keys.Count);
+        using var noGrad = no_grad();
+        int last = config.NLayers - 1, kv = config.EffectiveNKeyValueHeads - 1;
+        var (_, cache) = model.RunWithCache(corrupted, [HookName.K(last)]);
+        using (cache)
+        {
+            var reference = model.RunWithHooks(clean, [(HookName.K(last), (k, _) =>
+            {
+                var patched = k.clone(); // [b, p, kv, e]
+                patched[TensorIndex.Colon, TensorIndex.Colon, kv] = cache[HookName.K(last)][TensorIndex.Colon, TensorIndex.Colon, kv];
+                return patched;
+            })]);
+            Assert.Equal(metric(reference), keys.Single(r => r.Layer == last && r.Head == kv).Metric, 5);
+        }
     }
 
     [Fact]
