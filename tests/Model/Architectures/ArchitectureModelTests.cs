@@ -156,6 +156,36 @@ public sealed class ArchitectureModelTests
     }
 
     [Fact]
+    public void GPT2_scale_attn_by_inverse_layer_idx_divides_layer_l_scores_by_l_plus_1()
+    {
+        using var folder = FixturePaths.CopyModel("gpt2-tiny");
+        var json = JObject.Parse(File.ReadAllText(folder.File("config.json")));
+        json["scale_attn_by_inverse_layer_idx"] = true;
+        File.WriteAllText(folder.File("config.json"), json.ToString());
+        using var plain = ModelLoader.Load(FixturePaths.Model("gpt2-tiny"), new LoadOptions { Processing = ProcessingOptions.None });
+        using var scaled = ModelLoader.Load(folder.Path, new LoadOptions { Processing = ProcessingOptions.None });
+        Assert.True(scaled.Model.Config.ScaleAttnByInverseLayerIdx);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var tokens = tensor(Tokens).unsqueeze(0);
+        string[] names = [HookName.ResidPre(1), HookName.AttnScores(0), HookName.AttnScores(1)];
+        var (_, a) = plain.Model.RunWithCache(tokens, names);
+        using (a)
+        {
+            // layer 1 of the scaled model, fed the plain model's residual stream, must score exactly half (layer 0: the same)
+            var residual = a[HookName.ResidPre(1)];
+            using var replaced = scaled.Model.AddHook(HookName.ResidPre(1), (_, _) => residual.clone());
+            var (_, b) = scaled.Model.RunWithCache(tokens, names);
+            using (b)
+            {
+                var allowed = a[HookName.AttnScores(0)].isfinite(); // the causal mask's −∞ aside
+                ReferenceFixtureTests.AssertClose("layer 0 scores", a[HookName.AttnScores(0)].masked_select(allowed), b[HookName.AttnScores(0)].masked_select(allowed), 1e-6);
+                ReferenceFixtureTests.AssertClose("layer 1 scores / 2", (a[HookName.AttnScores(1)] / 2).masked_select(allowed), b[HookName.AttnScores(1)].masked_select(allowed), 1e-5);
+            }
+        }
+    }
+
+    [Fact]
     public void New_config_fields_survive_the_TransformerLens_json_round_trip()
     {
         var neo = new HookedTransformerConfig
