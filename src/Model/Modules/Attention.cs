@@ -216,9 +216,10 @@ public sealed class Attention : nn.Module
         }
 
         long keyHeads = k.shape[2], group = h / keyHeads, kp = k.shape[1];
-        var queries = q.permute(0, 2, 1, 3).reshape(batch, keyHeads, group, pos, e); // [b, kv, g, q, e]
-        var keys = k.permute(0, 2, 3, 1).unsqueeze(2); // [b, kv, 1, e, k]
-        var scores = matmul(queries, keys).view(batch, h, pos, kp).div_(_divisor); // [b, h, q, k]
+        var scores = group == 1
+            ? matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)) // [b, h, q, k]
+            : matmul(q.permute(0, 2, 1, 3).reshape(batch, keyHeads, group, pos, e), k.permute(0, 2, 3, 1).unsqueeze(2)).view(batch, h, pos, kp); // [b, kv, g, q, e] x [b, kv, 1, e, k]
+        scores = scores.div_(_divisor); // [b, h, q, k]
         blocked = LayerBlocked(blocked, pos);
         if (blocked is not null)
         {
@@ -233,9 +234,10 @@ public sealed class Attention : nn.Module
         }
 
         pattern = _hookPattern.forward(pattern);
-        var values = v.permute(0, 2, 1, 3).unsqueeze(2); // [b, kv, 1, k, e]
-        var mixed = matmul(pattern.reshape(batch, keyHeads, group, pos, kp), values); // [b, kv, g, q, e]
-        var z = mixed.view(batch, h, pos, e).permute(0, 2, 1, 3); // [b, p, h, e]
+        var mixed = group == 1
+            ? matmul(pattern, v.permute(0, 2, 1, 3)) // [b, h, q, e]
+            : matmul(pattern.reshape(batch, keyHeads, group, pos, kp), v.permute(0, 2, 1, 3).unsqueeze(2)).view(batch, h, pos, e); // [b, kv, g, q, k] x [b, kv, 1, k, e]
+        var z = mixed.permute(0, 2, 1, 3); // [b, p, h, e]
         return _hookZ.forward(z);
     }
 
