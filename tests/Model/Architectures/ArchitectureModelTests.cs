@@ -78,6 +78,26 @@ public sealed class ArchitectureModelTests
     }
 
     [Fact]
+    public void A_grouped_query_model_saved_in_the_TransformerLens_layout_loads_back_with_TransformerLens_key_names()
+    {
+        using var model = RandomWeights.CreateModel(HuggingFaceLlamaFolder.Config, seed: 8, std: 0.3);
+        using var folder = new TemporaryFolder();
+        TransformerLensSaver.Save(model, folder.Path);
+        using (var saved = SafetensorsReader.Read(folder.File("model.safetensors")))
+        {
+            Assert.Equal([2L, 16, 4], saved["blocks.0.attn._W_K"].shape);
+            Assert.False(saved.ContainsKey("blocks.0.attn.W_K"));
+        }
+
+        using var loaded = ModelLoader.Load(folder.Path, new LoadOptions { Processing = ProcessingOptions.None });
+        Assert.Equal(model.Config with { RotaryDim = 4 }, loaded.Model.Config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var tokens = tensor(Tokens).unsqueeze(0);
+        Assert.Equal(0f, (model.Forward(tokens) - loaded.Model.Forward(tokens)).abs().max().item<float>());
+    }
+
+    [Fact]
     public void A_sharded_checkpoint_with_an_index_loads_like_the_single_file()
     {
         using var folder = new TemporaryFolder();
