@@ -96,6 +96,22 @@ public sealed class ArchitecturePatchingTests
     }
 
     [Fact]
+    public void Path_patching_into_a_shared_key_names_key_value_heads()
+    {
+        var config = RandomModels.Config(SeedOf("llama-gqa"));
+        using var model = RandomModels.Model(config, 3);
+        using var clean = RandomModels.Tokens(3, 2, 6, config.DVocab);
+        using var corrupted = RandomModels.Tokens(4, 2, 6, config.DVocab);
+        PatchingMetric metric = logits => logits.select(1, -1).select(1, 1).mean().item<float>(); // [b, p, v] -> scalar
+        using var patcher = new PathPatcher(model, clean, corrupted, metric);
+        int kv = config.EffectiveNKeyValueHeads;
+        var result = patcher.Patch(0, 0, [new PathReceiver(1, kv - 1, QkvChannel.K), new PathReceiver(1, config.NHeads - 1, QkvChannel.Q)]);
+        Assert.True(double.IsFinite(result.Metric));
+        var e = Assert.Throws<ArgumentException>(() => patcher.Patch(0, 0, [new PathReceiver(1, kv, QkvChannel.V)]));
+        Assert.Contains("key/value heads", e.Message);
+    }
+
+    [Fact]
     public void In_a_parallel_model_no_MLP_reads_its_own_layers_heads()
     {
         var config = RandomModels.Config(SeedOf("neox"));
