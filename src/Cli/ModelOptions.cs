@@ -11,7 +11,7 @@ public sealed class ModelOptions
 {
     public Option<string> Model { get; } = new("--model", "-m")
     {
-        Description = "Model folder (HuggingFace GPT-2 or TransformerLens layout), a weights file inside one, or a built-in zoo:NAME (see zoo list)",
+        Description = "Model folder (HuggingFace GPT-2, GPT-NeoX/Pythia, GPT-Neo or Llama; or TransformerLens layout), a weights file inside one, or a built-in zoo:NAME (see zoo list)",
         Required = true,
     };
 

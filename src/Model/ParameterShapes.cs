@@ -38,8 +38,9 @@ public static class ParameterShapes
             Norm(p + "ln1", d, weighted, biased);
             foreach (var x in new[] { "Q", "K", "V" })
             {
-                shapes[$"{p}attn.W_{x}"] = [h, d, e];
-                shapes[$"{p}attn.b_{x}"] = [h, e];
+                long heads = x == "Q" ? h : c.EffectiveNKeyValueHeads; // keys and values: one per key/value head
+                shapes[$"{p}attn.W_{x}"] = [heads, d, e];
+                shapes[$"{p}attn.b_{x}"] = [heads, e];
             }
 
             shapes[p + "attn.W_O"] = [h, e, d];

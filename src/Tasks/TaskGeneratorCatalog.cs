@@ -14,6 +14,7 @@ public static class TaskGeneratorCatalog
         new AcronymGenerator(),
         new PlantedIoiGenerator(),
         new ToyIoiGenerator(),
+        new NameCopyGenerator(),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(g => g.Name).ToList();

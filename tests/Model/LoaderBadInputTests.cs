@@ -150,7 +150,12 @@ public sealed class LoaderBadInputTests
     [Fact]
     public void Given_an_unsupported_architecture_then_loading_names_the_model_type()
     {
-        Assert.Contains("gpt_neox", Rejected(FixturePaths.Model("pythia-tiny")).Message);
+        using var folder = FixturePaths.CopyModel("pythia-tiny");
+        SetConfig(folder.File("config.json"), "model_type", "\"mamba\"");
+        SetConfig(folder.File("config.json"), "architectures", "[\"MambaForCausalLM\"]");
+        var e = Rejected(folder.Path);
+        Assert.Contains("model_type 'mamba'", e.Message);
+        Assert.Contains("config.json", e.Message);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class ReferenceFixtureTests
         { "tl-gelu-2l-tiny", "model_final.safetensors" },
         { "tl-solu-1l-tiny", null },
         { "tl-lnpre-1l-tiny", null },
+        { "pythia-tiny", null },
+        { "gpt-neo-tiny", null },
     };
 
     [Theory]

@@ -8,31 +8,107 @@ namespace CircuitFinder.Tests.Patching;
 /// <summary>Small random models of every architecture the model layer supports, chosen deterministically from a seed.</summary>
 public static class RandomModels
 {
+    /// <summary>
+    /// A random config: a quarter each of GPT-NeoX-style (partial rotary, parallel attention and MLP), GPT-Neo-style
+    /// (unscaled scores, global and local layers), Llama-style (RMSNorm, full rotary, gated MLP, grouped-query
+    /// attention) and the general mix of everything else.
+    /// </summary>
     public static HookedTransformerConfig Config(int seed)
     {
         var random = new Random(seed);
-        T Pick<T>(params T[] options) => options[random.Next(options.Length)];
+        return (Math.Abs(seed) % 4) switch
+        {
+            1 => NeoX(random, seed),
+            2 => Neo(random, seed),
+            3 => Llama(random, seed),
+            _ => Mixed(random, seed),
+        };
+    }
+
+    private static T Pick<T>(Random random, params T[] options) => options[random.Next(options.Length)];
+
+    private static HookedTransformerConfig Mixed(Random random, int seed)
+    {
         bool attnOnly = random.Next(4) == 0;
-        var act = Pick(ActivationFunction.GeluNew, ActivationFunction.Gelu, ActivationFunction.Relu, ActivationFunction.SoluLn, ActivationFunction.Silu);
+        var act = Pick(random, ActivationFunction.GeluNew, ActivationFunction.Gelu, ActivationFunction.Relu, ActivationFunction.SoluLn, ActivationFunction.Silu);
         return new HookedTransformerConfig
         {
-            NLayers = Pick(1, 2, 3),
+            NLayers = Pick(random, 1, 2, 3),
             DModel = 16,
-            NHeads = Pick(2, 3),
+            NHeads = Pick(random, 2, 3),
             DHead = 4,
             DMlp = attnOnly ? 0 : 12,
             DVocab = 23,
-            DVocabOut = Pick(23, 5),
+            DVocabOut = Pick(random, 23, 5),
             NCtx = 10,
             ActFn = act,
             GatedMlp = act == ActivationFunction.Silu,
-            NormalizationType = Pick(NormalizationType.LN, NormalizationType.LNPre, NormalizationType.RMS, NormalizationType.RMSPre, NormalizationType.None),
+            NormalizationType = Pick(random, NormalizationType.LN, NormalizationType.LNPre, NormalizationType.RMS, NormalizationType.RMSPre, NormalizationType.None),
             AttnOnly = attnOnly,
-            PositionalEmbeddingType = Pick(PositionalEmbeddingType.Standard, PositionalEmbeddingType.Shortformer),
-            AttentionDir = Pick(AttentionDirection.Causal, AttentionDirection.Causal, AttentionDirection.Bidirectional),
+            PositionalEmbeddingType = Pick(random, PositionalEmbeddingType.Standard, PositionalEmbeddingType.Shortformer),
+            AttentionDir = Pick(random, AttentionDirection.Causal, AttentionDirection.Causal, AttentionDirection.Bidirectional),
             ParallelAttnMlp = !attnOnly && random.Next(3) == 0,
             ModelName = $"random-{seed}",
         }.Validate($"random config {seed}");
+    }
+
+    private static HookedTransformerConfig NeoX(Random random, int seed) => new HookedTransformerConfig
+    {
+        NLayers = Pick(random, 1, 2, 3),
+        DModel = 16,
+        NHeads = Pick(random, 2, 3),
+        DHead = 4,
+        DMlp = 12,
+        DVocab = 23,
+        NCtx = 10,
+        ActFn = ActivationFunction.Gelu,
+        NormalizationType = Pick(random, NormalizationType.LN, NormalizationType.LNPre),
+        PositionalEmbeddingType = PositionalEmbeddingType.Rotary,
+        RotaryDim = Pick(random, 2, 4),
+        ParallelAttnMlp = random.Next(4) != 0,
+        ModelName = $"random-neox-{seed}",
+    }.Validate($"random GPT-NeoX config {seed}");
+
+    private static HookedTransformerConfig Neo(Random random, int seed)
+    {
+        int layers = Pick(random, 1, 2, 3);
+        return new HookedTransformerConfig
+        {
+            NLayers = layers,
+            DModel = 16,
+            NHeads = Pick(random, 2, 3),
+            DHead = 4,
+            DMlp = 12,
+            DVocab = 23,
+            NCtx = 10,
+            ActFn = ActivationFunction.GeluNew,
+            NormalizationType = NormalizationType.LN,
+            UseAttnScale = false,
+            AttnTypes = new AttentionLayerTypes(Enumerable.Range(0, layers).Select(l => l % 2 == 0 ? AttentionType.Local : AttentionType.Global).ToList()),
+            WindowSize = Pick(random, 2, 3),
+            ModelName = $"random-neo-{seed}",
+        }.Validate($"random GPT-Neo config {seed}");
+    }
+
+    private static HookedTransformerConfig Llama(Random random, int seed)
+    {
+        var (heads, keyValueHeads) = Pick(random, (4, 2), (4, 1), (2, 1), (3, 3));
+        return new HookedTransformerConfig
+        {
+            NLayers = Pick(random, 1, 2, 3),
+            DModel = 16,
+            NHeads = heads,
+            NKeyValueHeads = keyValueHeads,
+            DHead = 4,
+            DMlp = 12,
+            DVocab = 23,
+            NCtx = 10,
+            ActFn = ActivationFunction.Silu,
+            GatedMlp = true,
+            NormalizationType = Pick(random, NormalizationType.RMS, NormalizationType.RMSPre),
+            PositionalEmbeddingType = PositionalEmbeddingType.Rotary,
+            ModelName = $"random-llama-{seed}",
+        }.Validate($"random Llama config {seed}");
     }
 
     public static HookedTransformer Model(HookedTransformerConfig config, int seed) =>

@@ -47,7 +47,7 @@ public static class InfoCommand
                 stdout.WriteLine($"model       {loaded.Source}");
                 stdout.WriteLine($"layout      {loaded.Layout} ({Path.GetFileName(loaded.WeightsFile)}, sha256 {loaded.WeightsSha256[..16]}…)");
                 stdout.WriteLine($"shape       n_layers={c.NLayers} d_model={c.DModel} n_heads={c.NHeads} d_head={c.DHead} d_mlp={(c.AttnOnly ? "-" : c.DMlp.ToString())} d_vocab={c.DVocab} d_vocab_out={c.EffectiveDVocabOut} n_ctx={c.NCtx}");
-                stdout.WriteLine($"arch        act_fn={ConfigJson.FormatActivation(c.ActFn)} normalization={c.NormalizationType} positions={c.PositionalEmbeddingType.ToString().ToLowerInvariant()} attention={c.AttentionDir.ToString().ToLowerInvariant()} attn_only={c.AttnOnly.ToString().ToLowerInvariant()}");
+                stdout.WriteLine($"arch        act_fn={ConfigJson.FormatActivation(c.ActFn)} normalization={c.NormalizationType} positions={c.PositionalEmbeddingType.ToString().ToLowerInvariant()} attention={c.AttentionDir.ToString().ToLowerInvariant()} attn_only={c.AttnOnly.ToString().ToLowerInvariant()}{ArchitectureDetails(c)}");
                 stdout.WriteLine($"processing  {loaded.Processing}");
                 stdout.WriteLine($"tokenizer   {loaded.Tokenizer?.Name ?? "none (give token ids)"}");
                 stdout.WriteLine($"parameters  {m.ParameterCount:N0}");
@@ -62,5 +62,47 @@ public static class InfoCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return command;
+    }
+
+    /// <summary>The settings that set GPT-NeoX, GPT-Neo and Llama models apart, where they differ from GPT-2's.</summary>
+    private static string ArchitectureDetails(CircuitFinder.Model.Config.HookedTransformerConfig c)
+    {
+        var parts = new List<string>();
+        if (c.EffectiveRotaryDim > 0)
+        {
+            parts.Add($"rotary_dim={c.EffectiveRotaryDim} rotary_base={c.RotaryBase}");
+        }
+
+        if (c.ParallelAttnMlp)
+        {
+            parts.Add("parallel_attn_mlp=true");
+        }
+
+        if (c.GatedMlp)
+        {
+            parts.Add("gated_mlp=true");
+        }
+
+        if (c.KeyValueGroupSize > 1)
+        {
+            parts.Add($"n_key_value_heads={c.EffectiveNKeyValueHeads}");
+        }
+
+        if (!c.UseAttnScale)
+        {
+            parts.Add("use_attn_scale=false");
+        }
+
+        if (c.ScaleAttnByInverseLayerIdx)
+        {
+            parts.Add("scale_attn_by_inverse_layer_idx=true");
+        }
+
+        if (c.AttnTypes is { AnyLocal: true } types)
+        {
+            parts.Add($"attn_types={string.Join(",", types.Layers.Select(CircuitFinder.Model.Config.AttentionLayerTypes.Format))} window_size={c.WindowSize}");
+        }
+
+        return parts.Count == 0 ? string.Empty : " " + string.Join(" ", parts);
     }
 }

@@ -25,9 +25,14 @@ public static class ConfigJson
         var normalization = read.Has("normalization_type")
             ? ParseNormalization(read.OptionalString("normalization_type"), source, "normalization_type")
             : ParseNormalization(read.OptionalString("normalization"), source, "normalization");
-        if (read.OptionalBool("final_rms") == true)
+        if (read.OptionalBool("final_rms") == true && normalization is not (NormalizationType.RMS or NormalizationType.RMSPre))
         {
-            throw new BadInputException($"{source}: final_rms = true is not supported");
+            throw new BadInputException($"{source}: final_rms = true is only supported with normalization_type RMS or RMSPre");
+        }
+
+        if (read.OptionalBool("rotary_adjacent_pairs") == true)
+        {
+            throw new BadInputException($"{source}: rotary_adjacent_pairs = true (GPT-J's rotary form) is not supported; only the rotate-half form");
         }
 
         var positions = read.Has("positional_embedding_type")
@@ -63,6 +68,10 @@ public static class ConfigJson
             UseAttnScale = read.OptionalBool("use_attn_scale") ?? true,
             AttnScale = read.OptionalDouble("attn_scale") is { } s && s > 0 ? s : null,
             ScaleAttnByInverseLayerIdx = read.OptionalBool("scale_attn_by_inverse_layer_idx") ?? false,
+            RotaryDim = read.OptionalInt("rotary_dim"),
+            RotaryBase = read.OptionalDouble("rotary_base") ?? 10000,
+            AttnTypes = ReadAttentionTypes(json, source),
+            WindowSize = read.OptionalInt("window_size"),
             ModelName = read.OptionalString("model_name") ?? "custom",
             OriginalArchitecture = read.OptionalString("original_architecture"),
         };
@@ -94,10 +103,31 @@ public static class ConfigJson
             ["use_attn_scale"] = c.UseAttnScale,
             ["attn_scale"] = c.AttnScale,
             ["scale_attn_by_inverse_layer_idx"] = c.ScaleAttnByInverseLayerIdx,
+            ["rotary_dim"] = c.PositionalEmbeddingType == PositionalEmbeddingType.Rotary ? c.EffectiveRotaryDim : null,
+            ["rotary_base"] = c.RotaryBase,
+            ["attn_types"] = c.AttnTypes is { } types ? new JArray(types.Layers.Select(AttentionLayerTypes.Format)) : null,
+            ["window_size"] = c.WindowSize,
+            ["final_rms"] = c.NormalizationType is NormalizationType.RMS or NormalizationType.RMSPre,
             ["model_name"] = c.ModelName,
             ["original_architecture"] = c.OriginalArchitecture,
         };
         return json;
+    }
+
+    private static AttentionLayerTypes? ReadAttentionTypes(JObject json, string source)
+    {
+        if (!json.TryGetValue("attn_types", out var token) || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token is not JArray array)
+        {
+            throw new BadInputException($"{source}: field 'attn_types' must be a list of 'global' / 'local'");
+        }
+
+        return new AttentionLayerTypes(array.Select((t, i) => AttentionLayerTypes.Parse(
+            t.Type == JTokenType.String ? (string?)t : null, $"{source}: attn_types[{i}]")).ToList());
     }
 
     public static string FormatActivation(ActivationFunction f) => f switch

@@ -52,6 +52,18 @@ public sealed record HookedTransformerConfig
     /// <summary>Stanford CRFM GPT-2s: scores additionally divided by (layer + 1).</summary>
     public bool ScaleAttnByInverseLayerIdx { get; init; }
 
+    /// <summary>Rotary embeddings: how many of each head's dims rotate (TransformerLens' <c>rotary_dim</c>); d_head unless set.</summary>
+    public int? RotaryDim { get; init; }
+
+    /// <summary>Rotary base θ (TransformerLens' <c>rotary_base</c>; HuggingFace's <c>rope_theta</c> / <c>rotary_emb_base</c>).</summary>
+    public double RotaryBase { get; init; } = 10000;
+
+    /// <summary>Each layer's attention span (GPT-Neo alternates global and local); null means every layer is global.</summary>
+    public AttentionLayerTypes? AttnTypes { get; init; }
+
+    /// <summary>The span of local attention layers (GPT-Neo's <c>window_size</c>).</summary>
+    public int? WindowSize { get; init; }
+
     public string ModelName { get; init; } = "custom";
 
     /// <summary>The HuggingFace architecture the weights came from, when they did.</summary>
@@ -65,6 +77,15 @@ public sealed record HookedTransformerConfig
 
     /// <summary>Effective attention-score divisor.</summary>
     public double EffectiveAttnScale => UseAttnScale ? AttnScale ?? Math.Sqrt(DHead) : 1.0;
+
+    /// <summary>Query heads per key/value head (1 without grouped-query attention).</summary>
+    public int KeyValueGroupSize => NHeads / EffectiveNKeyValueHeads;
+
+    /// <summary>Rotating dims per head (0 without rotary embeddings).</summary>
+    public int EffectiveRotaryDim => PositionalEmbeddingType == PositionalEmbeddingType.Rotary ? RotaryDim ?? DHead : 0;
+
+    /// <summary>Whether <paramref name="layer"/> attends only within <see cref="WindowSize"/>.</summary>
+    public bool IsLocalAttention(int layer) => AttnTypes is { } t && t.Layers[layer] == AttentionType.Local;
 
     /// <summary>Whether blocks have an MLP.</summary>
     public bool HasMlp => !AttnOnly;
@@ -111,12 +132,29 @@ public sealed record HookedTransformerConfig
 
         if (PositionalEmbeddingType == PositionalEmbeddingType.Rotary)
         {
-            throw new BadInputException($"{source}: positional_embedding_type 'rotary' is not supported yet");
+            int r = RotaryDim ?? DHead;
+            if (r <= 0 || r > DHead || r % 2 != 0)
+            {
+                throw new BadInputException($"{source}: rotary_dim ({r}) must be even and in 2..d_head ({DHead})");
+            }
+
+            if (!(RotaryBase > 0))
+            {
+                throw new BadInputException($"{source}: rotary_base must be positive, got {RotaryBase}");
+            }
         }
 
-        if (NKeyValueHeads is { } k && k != NHeads)
+        if (AttnTypes is { } types)
         {
-            throw new BadInputException($"{source}: grouped-query attention (n_key_value_heads {k} < n_heads {NHeads}) is not supported yet");
+            if (types.Layers.Count != NLayers)
+            {
+                throw new BadInputException($"{source}: attn_types lists {types.Layers.Count} layers, expected n_layers = {NLayers}");
+            }
+
+            if (types.AnyLocal && WindowSize is not > 0)
+            {
+                throw new BadInputException($"{source}: local attention layers need a positive window_size, got {WindowSize?.ToString() ?? "none"}");
+            }
         }
 
         if (GatedMlp && ActFn == ActivationFunction.SoluLn)

@@ -42,6 +42,12 @@ public static class HookName
 
     public static string Z(int layer) => $"blocks.{layer}.attn.hook_z";
 
+    /// <summary>Queries after the rotary embedding (rotary models only).</summary>
+    public static string RotQ(int layer) => $"blocks.{layer}.attn.hook_rot_q";
+
+    /// <summary>Keys after the rotary embedding (rotary models only).</summary>
+    public static string RotK(int layer) => $"blocks.{layer}.attn.hook_rot_k";
+
     public static string AttnScores(int layer) => $"blocks.{layer}.attn.hook_attn_scores";
 
     public static string Pattern(int layer) => $"blocks.{layer}.attn.hook_pattern";

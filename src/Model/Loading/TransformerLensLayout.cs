@@ -38,7 +38,7 @@ public sealed partial class TransformerLensLayout : ICheckpointLayout
 
             var copy = tensor.to(ScalarType.Float32).clone();
             copy.DetachFromDisposeScope();
-            weights[key] = copy;
+            weights[GroupedKeyValue().Replace(key, "$1$2")] = copy; // TransformerLens' grouped-query _W_K is our W_K
         }
 
         return new ConvertedCheckpoint(config, weights, file);
@@ -64,4 +64,7 @@ public sealed partial class TransformerLensLayout : ICheckpointLayout
 
     [GeneratedRegex(@"^blocks\.\d+\.attn\.(mask|IGNORE|rotary_sin|rotary_cos)$")]
     private static partial Regex IgnoredBuffer();
+
+    [GeneratedRegex(@"^(blocks\.\d+\.attn\.)_([Wb]_[KV])$")]
+    private static partial Regex GroupedKeyValue();
 }

@@ -8,8 +8,12 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Model.Modules;
 
 /// <summary>
-/// Multi-head attention with TransformerLens weights and hooks: <c>W_Q, W_K, W_V [n_heads, d_model, d_head]</c>,
-/// <c>b_Q, b_K, b_V [n_heads, d_head]</c>, <c>W_O [n_heads, d_head, d_model]</c>, <c>b_O [d_model]</c>.
+/// Multi-head attention with TransformerLens weights and hooks: <c>W_Q [n_heads, d_model, d_head]</c>,
+/// <c>W_K, W_V [n_key_value_heads, d_model, d_head]</c> (n_heads unless grouped-query attention, where query head h reads
+/// key/value head h / (n_heads / n_key_value_heads), never copied), <c>b_Q [n_heads, d_head]</c>,
+/// <c>b_K, b_V [n_key_value_heads, d_head]</c>, <c>W_O [n_heads, d_head, d_model]</c>, <c>b_O [d_model]</c>.
+/// Rotary models rotate queries and keys after <c>hook_q</c>/<c>hook_k</c> (<c>hook_rot_q</c>/<c>hook_rot_k</c>);
+/// local layers (GPT-Neo) see only the last <c>window_size</c> positions.
 /// </summary>
 public sealed class Attention : nn.Module
 {
@@ -47,6 +51,12 @@ public sealed class Attention : nn.Module
     [ComponentName(Name = "hook_v")]
     private readonly HookPoint _hookV = new();
 
+    [ComponentName(Name = "hook_rot_q")]
+    private readonly HookPoint? _hookRotQ;
+
+    [ComponentName(Name = "hook_rot_k")]
+    private readonly HookPoint? _hookRotK;
+
     [ComponentName(Name = "hook_z")]
     private readonly HookPoint _hookZ = new();
     [ComponentName(Name = "hook_attn_scores")]
@@ -57,7 +67,11 @@ public sealed class Attention : nn.Module
 
     [ComponentName(Name = "hook_result")]
     private readonly HookPoint _hookResult = new();
+    private readonly RotaryEmbedding? _rotary;
+    private readonly int _window; // local attention span; 0 for global layers
+    private readonly long _groupSize; // query heads per key/value head
     private (Tensor W, Tensor B)? _fusedQkv;
+    private Tensor? _farKeys; // [n_ctx, n_ctx], true where i − j ≥ window (local layers)
 
     // Scalars held for the module's lifetime: a temporary double→Scalar can be finalized by the GC while a native op
     // still reads it.
@@ -70,15 +84,17 @@ public sealed class Attention : nn.Module
         _cfg = cfg;
         _layer = layer;
         _divisor = (cfg.EffectiveAttnScale * (cfg.ScaleAttnByInverseLayerIdx ? layer + 1 : 1)).ToScalar();
-        long h = cfg.NHeads, d = cfg.DModel, e = cfg.DHead;
+        long h = cfg.NHeads, kv = cfg.EffectiveNKeyValueHeads, d = cfg.DModel, e = cfg.DHead;
+        _groupSize = cfg.KeyValueGroupSize;
+        _window = cfg.IsLocalAttention(layer) ? cfg.WindowSize!.Value : 0;
         Parameter P(params long[] shape) => new(zeros(shape), requires_grad: false);
         _wQ = P(h, d, e);
-        _wK = P(h, d, e);
-        _wV = P(h, d, e);
+        _wK = P(kv, d, e);
+        _wV = P(kv, d, e);
         _wO = P(h, e, d);
         _bQ = P(h, e);
-        _bK = P(h, e);
-        _bV = P(h, e);
+        _bK = P(kv, e);
+        _bV = P(kv, e);
         _bO = P(d);
         register_parameter("W_Q", _wQ);
         register_parameter("W_K", _wK);
@@ -91,6 +107,15 @@ public sealed class Attention : nn.Module
         register_module("hook_q", _hookQ);
         register_module("hook_k", _hookK);
         register_module("hook_v", _hookV);
+        if (cfg.PositionalEmbeddingType == PositionalEmbeddingType.Rotary)
+        {
+            _rotary = new RotaryEmbedding(cfg.EffectiveRotaryDim, cfg.NCtx, cfg.RotaryBase);
+            _hookRotQ = new HookPoint();
+            _hookRotK = new HookPoint();
+            register_module("hook_rot_q", _hookRotQ);
+            register_module("hook_rot_k", _hookRotK);
+        }
+
         register_module("hook_attn_scores", _hookAttnScores);
         register_module("hook_pattern", _hookPattern);
         register_module("hook_z", _hookZ);
@@ -99,17 +124,30 @@ public sealed class Attention : nn.Module
 
     public Tensor W_Q => _wQ;
 
-    public Tensor W_K => _wK;
+    /// <summary>
+    /// Keys' weights per query head <c>[n_heads, d_model, d_head]</c>, as TransformerLens' <c>W_K</c>: the parameter itself,
+    /// or under grouped-query attention a new tensor repeating each key/value head for its query heads.
+    /// </summary>
+    public Tensor W_K => PerQueryHead(_wK);
 
-    public Tensor W_V => _wV;
+    /// <summary>Values' weights per query head <c>[n_heads, d_model, d_head]</c> (see <see cref="W_K"/>).</summary>
+    public Tensor W_V => PerQueryHead(_wV);
+
+    /// <summary>The key weights as stored <c>[n_key_value_heads, d_model, d_head]</c> (TransformerLens' <c>_W_K</c>).</summary>
+    public Tensor _W_K => _wK;
+
+    /// <summary>The value weights as stored <c>[n_key_value_heads, d_model, d_head]</c> (TransformerLens' <c>_W_V</c>).</summary>
+    public Tensor _W_V => _wV;
 
     public Tensor W_O => _wO;
 
     public Tensor b_Q => _bQ;
 
-    public Tensor b_K => _bK;
+    /// <summary>Key biases per query head <c>[n_heads, d_head]</c> (see <see cref="W_K"/>).</summary>
+    public Tensor b_K => PerQueryHead(_bK);
 
-    public Tensor b_V => _bV;
+    /// <summary>Value biases per query head <c>[n_heads, d_head]</c> (see <see cref="W_K"/>).</summary>
+    public Tensor b_V => PerQueryHead(_bV);
 
     public Tensor b_O => _bO;
 
@@ -151,28 +189,38 @@ public sealed class Attention : nn.Module
     public Tensor Z(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? blocked, bool maskHasPadding)
     {
         long batch = queryInput.shape[0], pos = queryInput.shape[1];
-        long h = _cfg.NHeads, e = _cfg.DHead, d = _cfg.DModel;
+        long h = _cfg.NHeads, kv = _cfg.EffectiveNKeyValueHeads, e = _cfg.DHead, d = _cfg.DModel;
         Tensor q, k, v;
         if (ReferenceEquals(queryInput, keyInput) && ReferenceEquals(keyInput, valueInput) && queryInput.dim() == 3 && !_wQ.requires_grad)
         {
             var (w, b) = FusedQkv();
-            var qkv = addmm(b, queryInput.reshape(batch * pos, d), w, 1, 1).view(batch, pos, 3, h, e); // [b, p, 3, h, e]
-            q = qkv.select(2, 0);
-            k = qkv.select(2, 1);
-            v = qkv.select(2, 2);
+            var qkv = addmm(b, queryInput.reshape(batch * pos, d), w, 1, 1); // [b*p, (h + 2 kv) * e]
+            q = qkv.narrow(1, 0, h * e).reshape(batch, pos, h, e);
+            k = qkv.narrow(1, h * e, kv * e).reshape(batch, pos, kv, e);
+            v = qkv.narrow(1, (h + kv) * e, kv * e).reshape(batch, pos, kv, e);
         }
         else
         {
             q = Project(queryInput, _wQ, _bQ);
-            k = Project(keyInput, _wK, _bK);
-            v = Project(valueInput, _wV, _bV);
+            k = ProjectKeyValue(keyInput, _wK, _bK);
+            v = ProjectKeyValue(valueInput, _wV, _bV);
         }
 
         q = _hookQ.forward(q); // [b, p, h, e]
-        k = _hookK.forward(k); // [b, p, h, e]
-        v = _hookV.forward(v); // [b, p, h, e]
+        k = _hookK.forward(k); // [b, p, kv, e]; [b, p, h, e] when each query head has its own key input
+        v = _hookV.forward(v); // as k
+        if (_rotary is not null)
+        {
+            q = _hookRotQ!.forward(_rotary.Apply(q, 1));
+            k = _hookRotK!.forward(_rotary.Apply(k, 1));
+        }
 
-        var scores = matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)).div_(_divisor); // [b, h, q, k]
+        long keyHeads = k.shape[2], group = h / keyHeads, kp = k.shape[1];
+        var scores = group == 1
+            ? matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)) // [b, h, q, k]
+            : matmul(q.permute(0, 2, 1, 3).reshape(batch, keyHeads, group, pos, e), k.permute(0, 2, 3, 1).unsqueeze(2)).view(batch, h, pos, kp); // [b, kv, g, q, e] x [b, kv, 1, e, k]
+        scores = scores.div_(_divisor); // [b, h, q, k]
+        blocked = LayerBlocked(blocked, pos);
         if (blocked is not null)
         {
             scores = scores.masked_fill(blocked, _negativeInfinity);
@@ -186,25 +234,38 @@ public sealed class Attention : nn.Module
         }
 
         pattern = _hookPattern.forward(pattern);
-        var z = matmul(pattern, v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3); // [b, p, h, e]
+        var mixed = group == 1
+            ? matmul(pattern, v.permute(0, 2, 1, 3)) // [b, h, q, e]
+            : matmul(pattern.reshape(batch, keyHeads, group, pos, kp), v.permute(0, 2, 1, 3).unsqueeze(2)).view(batch, h, pos, e); // [b, kv, g, q, k] x [b, kv, 1, k, e]
+        var z = mixed.permute(0, 2, 1, 3); // [b, p, h, e]
         return _hookZ.forward(z);
     }
 
     /// <summary>
     /// Recomputes single heads on their own inputs (edge patching): <paramref name="queryInput"/>,
     /// <paramref name="keyInput"/>, <paramref name="valueInput"/> are normalized <c>[T, batch, pos, d_model]</c>, one row
-    /// per (variant, head) pair, <paramref name="heads"/> the head of each row <c>[T]</c>; <paramref name="blocked"/> is the
-    /// batch's <c>[batch|1, 1, q, k]</c> mask. Returns <c>z [T, batch, pos, d_head]</c>. No hook point fires.
+    /// per (variant, head) pair, <paramref name="heads"/> the (query) head of each row <c>[T]</c>; <paramref name="blocked"/>
+    /// is the batch's <c>[batch|1, 1, q, k]</c> mask. Under grouped-query attention a row's key and value come from its
+    /// group's shared key/value weights applied to that row's own key/value input. Returns <c>z [T, batch, pos, d_head]</c>.
+    /// No hook point fires.
     /// </summary>
     public Tensor HeadZ(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor heads, Tensor? blocked, bool maskHasPadding)
     {
-        Tensor Project(Tensor x, Tensor w, Tensor b) =>
-            einsum("tbpd,tde->tbpe", x, w.index_select(0, heads)).add_(b.index_select(0, heads).unsqueeze(1).unsqueeze(1)); // [T, b, p, e]
+        Tensor Project(Tensor x, Tensor w, Tensor b, Tensor index) =>
+            einsum("tbpd,tde->tbpe", x, w.index_select(0, index)).add_(b.index_select(0, index).unsqueeze(1).unsqueeze(1)); // [T, b, p, e]
 
-        var q = Project(queryInput, _wQ, _bQ);
-        var k = Project(keyInput, _wK, _bK);
-        var v = Project(valueInput, _wV, _bV);
+        var keyHeads = _groupSize == 1 ? heads : heads.div(_groupSize, RoundingMode.floor); // [T]
+        var q = Project(queryInput, _wQ, _bQ, heads);
+        var k = Project(keyInput, _wK, _bK, keyHeads);
+        var v = Project(valueInput, _wV, _bV, keyHeads);
+        if (_rotary is not null)
+        {
+            q = _rotary.Apply(q, 2);
+            k = _rotary.Apply(k, 2);
+        }
+
         var scores = matmul(q, k.transpose(-1, -2)).div_(_divisor); // [T, b, q, k]
+        blocked = LayerBlocked(blocked, queryInput.shape[2]);
         if (blocked is not null)
         {
             scores = scores.masked_fill(blocked.squeeze(1).unsqueeze(0), _negativeInfinity); // [1, b|1, q, k]
@@ -241,6 +302,43 @@ public sealed class Attention : nn.Module
         return addmm(b.reshape(h * e), input.reshape(batch * pos, d), flat, 1, 1).view(batch, pos, h, e);
     }
 
+    /// <summary>
+    /// Keys or values <c>[b, p, kv, e]</c> from a shared input <c>[b, p, d]</c>; from per-head inputs <c>[b, p, h, d]</c>
+    /// (one per query head) <c>[b, p, h, e]</c>, each query head's input through its group's weights (no copy of them).
+    /// </summary>
+    private Tensor ProjectKeyValue(Tensor input, Tensor w, Tensor b)
+    {
+        if (input.dim() == 3 || _groupSize == 1)
+        {
+            return Project(input, w, b);
+        }
+
+        long batch = input.shape[0], pos = input.shape[1], h = input.shape[2], d = input.shape[3], kv = w.shape[0], e = w.shape[2];
+        var grouped = input.view(batch, pos, kv, _groupSize, d); // [b, p, kv, g, d]
+        return einsum("bpkgd,kde->bpkge", grouped, w).add(b.unsqueeze(1)).reshape(batch, pos, h, e); // [b, p, h, e]
+    }
+
+    /// <summary>A key/value tensor with a leading head axis, repeated for each query head of its group.</summary>
+    private Tensor PerQueryHead(Tensor t) => _groupSize == 1 ? t : t.repeat_interleave(_groupSize, 0);
+
+    /// <summary>The batch's mask, plus (in local layers) the keys further back than the window: <c>[b|1, 1, q, k]</c>.</summary>
+    private Tensor? LayerBlocked(Tensor? blocked, long pos)
+    {
+        if (_window == 0)
+        {
+            return blocked;
+        }
+
+        if (_farKeys is null)
+        {
+            _farKeys = ones(_cfg.NCtx, _cfg.NCtx, ScalarType.Bool, device: _wQ.device).tril(-_window); // true where i − j ≥ window
+            _farKeys.DetachFromDisposeScope();
+        }
+
+        var far = _farKeys.narrow(0, 0, pos).narrow(1, 0, pos).unsqueeze(0).unsqueeze(0); // [1, 1, q, k]
+        return blocked is null ? far : blocked.logical_or(far);
+    }
+
     private (Tensor W, Tensor B) FusedQkv()
     {
         if (_fusedQkv is { } cached)
@@ -249,9 +347,10 @@ public sealed class Attention : nn.Module
         }
 
         using var noGrad = no_grad();
-        long h = _cfg.NHeads, e = _cfg.DHead, d = _cfg.DModel;
-        var w = cat([_wQ, _wK, _wV], 0).view(3, h, d, e).permute(2, 0, 1, 3).reshape(d, 3 * h * e).contiguous(); // [d, 3*h*e]
-        var b = cat([_bQ, _bK, _bV], 0).reshape(3 * h * e).contiguous(); // [3*h*e]
+        long d = _cfg.DModel;
+        Tensor Columns(Tensor weight) => weight.permute(1, 0, 2).reshape(d, -1); // [heads, d, e] -> [d, heads*e]
+        var w = cat([Columns(_wQ), Columns(_wK), Columns(_wV)], 1).contiguous(); // [d, (h + 2 kv) * e]
+        var b = cat([_bQ.reshape(-1), _bK.reshape(-1), _bV.reshape(-1)], 0).contiguous(); // [(h + 2 kv) * e]
         w.DetachFromDisposeScope();
         b.DetachFromDisposeScope();
         _fusedQkv = (w, b);
@@ -261,6 +360,8 @@ public sealed class Attention : nn.Module
     protected override void Dispose(bool disposing)
     {
         InvalidateDerivedWeights();
+        _rotary?.Dispose();
+        _farKeys?.Dispose();
         base.Dispose(disposing);
     }
 }

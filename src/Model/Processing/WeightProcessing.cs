@@ -170,9 +170,10 @@ public static class WeightProcessing
     {
         for (int l = 0; l < config.NLayers; l++)
         {
-            var bV = w[$"blocks.{l}.attn.b_V"]; // [h, e]
+            var bV = w[$"blocks.{l}.attn.b_V"]; // [kv, e]: one per key/value head
             var wO = w[$"blocks.{l}.attn.W_O"]; // [h, e, d]
-            var folded = einsum("he,hed->d", bV, wO); // [d]
+            var perQueryHead = config.KeyValueGroupSize == 1 ? bV : bV.repeat_interleave(config.KeyValueGroupSize, 0); // [h, e]
+            var folded = einsum("he,hed->d", perQueryHead, wO); // [d]
             Replace(w, $"blocks.{l}.attn.b_O", w[$"blocks.{l}.attn.b_O"] + folded);
             Replace(w, $"blocks.{l}.attn.b_V", zeros_like(bV));
         }

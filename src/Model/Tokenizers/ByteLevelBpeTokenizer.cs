@@ -27,6 +27,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     private readonly bool _addPrefixSpace;
     private readonly bool _useRegex;
     private readonly bool _ignoreMerges;
+    private readonly bool _normalizeNfc;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
 
     internal ByteLevelBpeTokenizer(BpeDefinition definition)
@@ -35,6 +36,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
         _addPrefixSpace = definition.AddPrefixSpace;
         _useRegex = definition.UseRegex;
         _ignoreMerges = definition.IgnoreMerges;
+        _normalizeNfc = definition.NormalizeNfc;
         _ids = new Dictionary<string, int>(definition.Vocabulary, StringComparer.Ordinal);
         _addedIds = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var added in definition.AddedTokens)
@@ -114,6 +116,11 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_normalizeNfc)
+        {
+            text = Nfc(text);
+        }
+
         var ids = new List<int>();
         var start = 0;
         if (_addedPattern is not null)
@@ -128,6 +135,22 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
 
         EncodePlain(text[start..], ids);
         return ids;
+    }
+
+    /// <summary>
+    /// tokenizer.json's NFC normalizer (GPT-NeoX). Builds with invariant globalization have no Unicode tables: there the
+    /// text is used as given, which is the same for text already in NFC (ASCII, and what keyboards and editors produce).
+    /// </summary>
+    private static string Nfc(string text)
+    {
+        try
+        {
+            return text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return text;
+        }
     }
 
     public string Decode(IEnumerable<int> ids)

@@ -3,8 +3,8 @@ using Newtonsoft.Json.Linq;
 namespace CircuitFinder.Model.Tokenizers;
 
 /// <summary>
-/// Reads a HuggingFace tokenizer.json holding a byte-level BPE: model.type BPE, no normalizer and a
-/// ByteLevel pre-tokenizer (possibly the only kind inside a Sequence). Anything else is rejected
+/// Reads a HuggingFace tokenizer.json holding a byte-level BPE: model.type BPE, no normalizer (or Unicode NFC, as
+/// GPT-NeoX / Pythia have) and a ByteLevel pre-tokenizer (possibly the only kind inside a Sequence). Anything else is rejected
 /// with a message naming the file and the field, since encoding it as GPT-2 would be wrong.
 /// </summary>
 internal static class TokenizerJsonFile
@@ -36,10 +36,15 @@ internal static class TokenizerJsonFile
             }
         }
 
+        bool nfc = false;
         if (root["normalizer"] is { Type: not JTokenType.Null } normalizer)
         {
-            throw new BadInputException(
-                $"{path}: normalizer is {Shown(normalizer["type"] ?? normalizer)}; only tokenizers without a normalizer are supported");
+            nfc = normalizer is JObject n && (string?)n["type"] == "NFC";
+            if (!nfc)
+            {
+                throw new BadInputException(
+                    $"{path}: normalizer is {Shown(normalizer["type"] ?? normalizer)}; only tokenizers without a normalizer or with NFC are supported");
+            }
         }
 
         var vocabulary = VocabularyFile.TokenIds(model["vocab"], path, "model.vocab");
@@ -49,7 +54,7 @@ internal static class TokenizerJsonFile
         var ignoreMerges = Flag(model, "ignore_merges", false, path, "model");
         return new BpeDefinition(
             path, vocabulary, merges, added, TokenizerJsonTemplate.BosId(root["post_processor"], vocabulary, added),
-            addPrefixSpace, useRegex, ignoreMerges);
+            addPrefixSpace, useRegex, ignoreMerges, nfc);
     }
 
     private static List<(string Left, string Right)> Merges(JToken? json, string path)

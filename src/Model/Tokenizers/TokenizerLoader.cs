@@ -10,6 +10,7 @@ public static class TokenizerLoader
     /// a tokenizer.json (HuggingFace, BPE behind a ByteLevel pre-tokenizer) → <see cref="ByteLevelBpeTokenizer"/>;
     /// a vocab.json object beside merges.txt → <see cref="ByteLevelBpeTokenizer"/>;
     /// a vocab.json holding a JSON array → <see cref="PlainVocabularyTokenizer"/>;
+    /// a tokenizer_vocab.json (scored pieces, llama2.c / SentencePiece style) → <see cref="ScoredPieceTokenizer"/>;
     /// no vocab.json, a gpt2 model and d_vocab ≥ 50,257 → <see cref="Gpt2Tokenizer"/>;
     /// otherwise (also a vocab.json object without merges.txt) null: callers must be given token ids.
     /// A HuggingFace vocabulary of GPT-2's 50,257 tokens on a gpt2 model gives the faster built-in
@@ -30,6 +31,12 @@ public static class TokenizerLoader
         }
 
         var vocabPath = Path.Combine(folder, "vocab.json");
+        var scoredPath = Path.Combine(folder, "tokenizer_vocab.json");
+        if (!File.Exists(vocabPath) && File.Exists(scoredPath))
+        {
+            return Fitting(ScoredPieceTokenizer.Load(scoredPath), dVocab, scoredPath);
+        }
+
         if (!File.Exists(vocabPath))
         {
             return isGpt2 && dVocab >= Gpt2Tokenizer.GptVocabularySize ? Gpt2Tokenizer.Instance : null;

@@ -93,7 +93,10 @@ public sealed class ActivationPatcher : IDisposable
     public IReadOnlyList<PatchResult> HeadZByLayerAndPosition() =>
         Run(Z, ByLayerAndPosition().SelectMany(v => Enumerable.Range(0, Heads).Select(h => v with { Head = h })));
 
-    /// <summary>One activation of each head, at every position at once (<c>[layer, head]</c> in TransformerLens).</summary>
+    /// <summary>
+    /// One activation of each head, at every position at once (<c>[layer, head]</c> in TransformerLens). Under grouped-query
+    /// attention <c>hook_k</c>/<c>hook_v</c> hold one entry per key/value head, so K and V results are per key/value head.
+    /// </summary>
     public IReadOnlyList<PatchResult> HeadByLayer(HeadActivation which)
     {
         var site = which switch
@@ -105,7 +108,8 @@ public sealed class ActivationPatcher : IDisposable
             HeadActivation.Pattern => Pattern,
             _ => throw new ArgumentOutOfRangeException(nameof(which), which, "unknown head activation"),
         };
-        var variants = Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(0, Heads).Select(h => new Variant(l, null, h)));
+        int heads = which is HeadActivation.K or HeadActivation.V ? _model.Config.EffectiveNKeyValueHeads : Heads;
+        var variants = Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(0, heads).Select(h => new Variant(l, null, h)));
         return Run(site, variants);
     }
 

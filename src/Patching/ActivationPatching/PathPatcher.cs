@@ -123,9 +123,12 @@ public sealed class PathPatcher : IDisposable
                 throw new ArgumentException($"receiver {r}: layer {r.Layer} is outside 0..{_model.Config.NLayers - 1}", nameof(receivers));
             }
 
-            if (!r.IsResidPost && (r.Head < 0 || r.Head >= _model.Config.NHeads))
+            // under grouped-query attention hook_k / hook_v hold one entry per key/value head
+            int heads = r.Channel is QkvChannel.K or QkvChannel.V ? _model.Config.EffectiveNKeyValueHeads : _model.Config.NHeads;
+            if (!r.IsResidPost && (r.Head < 0 || r.Head >= heads))
             {
-                throw new ArgumentException($"receiver {r}: head {r.Head} is outside 0..{_model.Config.NHeads - 1}", nameof(receivers));
+                string what = heads == _model.Config.NHeads ? string.Empty : " (key/value heads: the model shares them between query heads)";
+                throw new ArgumentException($"receiver {r}: head {r.Head} is outside 0..{heads - 1}{what}", nameof(receivers));
             }
         }
 

@@ -6,6 +6,8 @@ namespace CircuitFinder.Patching.ActivationPatching;
 /// Where a path ends: the query, key or value of head <paramref name="Head"/> in <paramref name="Layer"/> (that head's slice
 /// of <c>hook_q</c>/<c>hook_k</c>/<c>hook_v</c>), or, built by <see cref="ResidPost"/>, the whole residual stream after
 /// <paramref name="Layer"/> (<c>hook_resid_post</c>; after the last layer that means "straight to the logits").
+/// Under grouped-query attention a key or value receiver's <paramref name="Head"/> is a key/value head, as in
+/// <c>hook_k</c>/<c>hook_v</c>.
 /// </summary>
 public sealed record PathReceiver(int Layer, int Head, QkvChannel Channel)
 {

@@ -20,6 +20,8 @@ public sealed class ActivationPatcherTests : IDisposable
     [InlineData("tl-gelu-2l-tiny")]
     [InlineData("gpt2-tiny")]
     [InlineData("tl-attn-only-2l-tiny")]
+    [InlineData("pythia-tiny")]
+    [InlineData("gpt-neo-tiny")]
     public void Given_identical_clean_and_corrupted_prompts_when_patching_anything_then_every_metric_is_the_clean_metric(string name)
     {
         using var loaded = Load(name);

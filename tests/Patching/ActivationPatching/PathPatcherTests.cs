@@ -23,6 +23,8 @@ public sealed class PathPatcherTests : IDisposable
     [Theory]
     [InlineData("tl-gelu-2l-tiny")]
     [InlineData("tl-attn-only-2l-tiny")]
+    [InlineData("pythia-tiny")]
+    [InlineData("gpt-neo-tiny")]
     public void Given_a_sender_in_the_last_layer_and_the_final_residual_stream_as_receiver_then_the_metric_equals_patching_its_z(string name)
     {
         using var loaded = Load(name);
@@ -46,6 +48,9 @@ public sealed class PathPatcherTests : IDisposable
     [InlineData("tl-gelu-2l-tiny", true)]
     [InlineData("gpt2-tiny", false)]
     [InlineData("tl-attn-only-2l-tiny", false)]
+    [InlineData("pythia-tiny", false)]
+    [InlineData("pythia-tiny", true)]
+    [InlineData("gpt-neo-tiny", false)]
     public void Given_receivers_in_a_later_layer_then_the_metric_equals_a_slow_three_pass_reference(string name, bool freezeMlps)
     {
         using var loaded = Load(name);

@@ -19,16 +19,19 @@ namespace CircuitFinder.Tests.Patching.Attribution;
 public sealed class EdgeAttributionTests
 {
     private static readonly int Seed = Enumerable.Range(0, 200).First(s =>
-        RandomModels.Config(s) is { AttnOnly: false, NLayers: 2, NormalizationType: not CircuitFinder.Model.Config.NormalizationType.None, PositionalEmbeddingType: CircuitFinder.Model.Config.PositionalEmbeddingType.Standard });
+        RandomModels.Config(s) is { AttnOnly: false, NLayers: 2, NormalizationType: not CircuitFinder.Model.Config.NormalizationType.None, PositionalEmbeddingType: CircuitFinder.Model.Config.PositionalEmbeddingType.Standard, ActFn: CircuitFinder.Model.Config.ActivationFunction.Silu });
 
     [Theory]
-    [InlineData(GraphLevel.Qkv)]
-    [InlineData(GraphLevel.Head)]
-    public void EAP_scores_match_finite_differences_of_the_exact_edge_patch(GraphLevel level)
+    [InlineData(GraphLevel.Qkv, null)]
+    [InlineData(GraphLevel.Head, null)]
+    [InlineData(GraphLevel.Qkv, "neox")]
+    [InlineData(GraphLevel.Qkv, "neo")]
+    [InlineData(GraphLevel.Qkv, "llama-gqa")]
+    public void EAP_scores_match_finite_differences_of_the_exact_edge_patch(GraphLevel level, string? family)
     {
         // in float64, a central difference of the exact edge patch a step ε towards the ablated value is the
         // derivative to O(ε²): EAP (the derivative by backpropagation) must agree within 1e-4 relative
-        using var setup = new Setup(Seed, level, ScalarType.Float64);
+        using var setup = new Setup(family is null ? Seed : ArchitecturePatchingTests.SeedOf(family), level, ScalarType.Float64);
         const double epsilon = 1e-4;
         Assert.Equal(ScalarType.Float64, setup.Patcher.CleanLogits.dtype);
         var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong);

@@ -7,7 +7,7 @@ public sealed class TaskGeneratorCatalogTests
 {
     [Fact]
     public void The_catalog_lists_the_built_in_generators_in_order() =>
-        Assert.Equal(["ioi", "greater-than", "docstring", "induction", "acronyms", "planted-ioi", "toy-ioi"], TaskGeneratorCatalog.Names);
+        Assert.Equal(["ioi", "greater-than", "docstring", "induction", "acronyms", "planted-ioi", "toy-ioi", "name-copy"], TaskGeneratorCatalog.Names);
 
     [Theory]
     [InlineData("ioi")]
@@ -15,6 +15,7 @@ public sealed class TaskGeneratorCatalogTests
     [InlineData("docstring")]
     [InlineData("induction")]
     [InlineData("acronyms")]
+    [InlineData("name-copy")]
     public void Each_key_creates_the_generator_of_that_name_with_a_description(string name)
     {
         Assert.True(TaskGeneratorCatalog.TryCreate(name, out var generator));

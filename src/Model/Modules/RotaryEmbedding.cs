@@ -1,0 +1,68 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Modules;
+
+/// <summary>
+/// Rotary position embeddings in the rotate-half form of GPT-NeoX and Llama (TransformerLens with
+/// <c>rotary_adjacent_pairs = false</c>): the first <c>rotary_dim</c> dims of each head's query or key are split into
+/// halves (x₁, x₂) and become x·cos θ + (−x₂, x₁)·sin θ, with θ = position / base^(2i / rotary_dim) for frequency i;
+/// the remaining dims pass through. Positions are 0, 1, ... along the sequence.
+/// </summary>
+public sealed class RotaryEmbedding : IDisposable
+{
+    private readonly int _dim;
+    private readonly Tensor _cos; // [n_ctx, rotary_dim]
+    private readonly Tensor _sin; // [n_ctx, rotary_dim]
+
+    public RotaryEmbedding(int rotaryDim, int nCtx, double rotaryBase)
+    {
+        _dim = rotaryDim;
+        using var scope = NewDisposeScope();
+        int half = rotaryDim / 2;
+        var inverseFrequency = Enumerable.Range(0, half).Select(i => 1.0 / Math.Pow(rotaryBase, 2.0 * i / rotaryDim)).ToArray();
+        var angles = new double[nCtx * rotaryDim];
+        for (int p = 0; p < nCtx; p++)
+        {
+            for (int i = 0; i < half; i++)
+            {
+                double angle = p * inverseFrequency[i];
+                angles[(p * rotaryDim) + i] = angle;
+                angles[(p * rotaryDim) + half + i] = angle;
+            }
+        }
+
+        var theta = tensor(angles, [nCtx, rotaryDim], ScalarType.Float64); // [n_ctx, r]
+        _cos = theta.cos().to(ScalarType.Float32).DetachFromDisposeScope();
+        _sin = theta.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+    }
+
+    /// <summary>Rotating dims per head.</summary>
+    public int Dim => _dim;
+
+    /// <summary>
+    /// Rotates <paramref name="x"/> <c>[..., pos, ..., d_head]</c> whose positions lie along <paramref name="positionDim"/>
+    /// (e.g. 1 for <c>[batch, pos, head, d_head]</c>, 2 for <c>[T, batch, pos, d_head]</c>).
+    /// </summary>
+    public Tensor Apply(Tensor x, int positionDim)
+    {
+        long pos = x.shape[positionDim], e = x.shape[^1];
+        var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
+        shape[positionDim] = pos;
+        shape[^1] = _dim;
+        var cos = _cos.narrow(0, 0, pos).to(x.device).view(shape); // broadcastable to x's rotating part
+        var sin = _sin.narrow(0, 0, pos).to(x.device).view(shape);
+        var rotating = x.narrow(-1, 0, _dim); // [..., r]
+        var first = rotating.narrow(-1, 0, _dim / 2);
+        var second = rotating.narrow(-1, _dim / 2, _dim / 2);
+        var rotatedHalf = cat([second.neg(), first], -1); // [..., r]
+        var rotated = (rotating * cos) + (rotatedHalf * sin); // [..., r]
+        return _dim == e ? rotated : cat([rotated, x.narrow(-1, _dim, e - _dim)], -1); // [..., e]
+    }
+
+    public void Dispose()
+    {
+        _cos.Dispose();
+        _sin.Dispose();
+    }
+}
