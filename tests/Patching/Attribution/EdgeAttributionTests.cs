@@ -59,7 +59,7 @@ public sealed class EdgeAttributionTests
         }
 
         Assert.True(worst > 0, "EAP and the finite differences cannot agree to the last bit");
-        Console.WriteLine($"EAP vs central differences ({level}): worst relative error {worst:G3} over {edges.Count} edges");
+        Console.WriteLine($"EAP vs central differences ({family ?? "mixed"}, {level}): worst relative error {worst:G3} over {edges.Count} edges");
     }
 
     [Fact]
