@@ -1,0 +1,19 @@
+namespace CircuitFinder.Scrubbing.Causal;
+
+/// <summary>
+/// Causal scrubbing settings: the evaluation mode, how many resampling draws per prompt (<see cref="Draws"/>), the
+/// budget of node evaluations per draw (the treeified graph grows with the number of paths; a larger one is refused
+/// with a pointer to the node-level approximation), bootstrap resamples for the 95% intervals, and the seed.
+/// </summary>
+public sealed record ScrubOptions
+{
+    public ScrubMode Mode { get; init; } = ScrubMode.Tree;
+
+    public int Draws { get; init; } = 8;
+
+    public int Budget { get; init; } = 4096;
+
+    public int BootstrapSamples { get; init; } = 1000;
+
+    public int Seed { get; init; }
+}
