@@ -42,7 +42,16 @@ public static class VerificationText
         return lines;
     }
 
-    private static string F(double x) => double.IsFinite(x) ? x.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
+    private static string F(double x)
+    {
+        if (!double.IsFinite(x))
+        {
+            return "n/a";
+        }
+
+        double rounded = Math.Round(x, 3);
+        return (rounded == 0 ? 0.0 : rounded).ToString("0.###", CultureInfo.InvariantCulture); // no "-0"
+    }
 
     private static string P(double x) => double.IsFinite(x) ? (100 * x).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "n/a";
 }
