@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using NJsonSchema;
 using Xunit;
 
 namespace CircuitFinder.Tests.Cli;
@@ -9,7 +10,7 @@ public sealed class VerifyCommandTests
     private static string Hypotheses(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hypotheses", name);
 
     [Fact]
-    public void Given_the_planted_ground_truth_when_verified_against_itself_then_verification_json_holds_every_section()
+    public async Task Given_the_planted_ground_truth_when_verified_against_itself_then_verification_json_is_schema_valid_and_holds_every_section()
     {
         using var folder = new TemporaryFolder();
         Assert.Equal(0, CliRun.Of("zoo", "truth", "planted-ioi", "--out", folder.File("truth.json")).ExitCode);
@@ -22,6 +23,11 @@ public sealed class VerifyCommandTests
         Assert.Contains("loss recovered", run.Stdout, StringComparison.Ordinal);
 
         var json = JObject.Parse(File.ReadAllText(folder.File("out/verification.json")));
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "docs", "verification.schema.json"));
+        Assert.Empty(schema.Validate(json.ToString()));
+        var broken = (JObject)json.DeepClone();
+        broken["causal_scrubbing"]![0]!["mode"] = "forest";
+        Assert.NotEmpty(schema.Validate(broken.ToString())); // the schema really checks
         Assert.Equal("circuitfinder/verification@1", (string?)json["schema"]);
         Assert.True((double)json["faithfulness"]!["faithfulness"]! >= 0.95);
         Assert.Equal(1.0, (double)json["ground_truth"]!["levels"]!["edge"]!["precision"]!);
@@ -33,7 +39,7 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
-    public void Given_a_discovered_circuit_json_when_verified_with_merge_then_the_curve_is_added_under_verification()
+    public async Task Given_a_discovered_circuit_json_when_verified_with_merge_then_the_curve_is_added_under_verification()
     {
         using var folder = new TemporaryFolder();
         var discover = CliRun.Of("--quiet", "discover", "--model", "zoo:planted-induction", "--task", "induction", "--n", "24", "--method", "eap", "--edges", "7", "--out", folder.Path);
@@ -42,6 +48,10 @@ public sealed class VerifyCommandTests
         var run = CliRun.Of("--quiet", "verify", "--model", "zoo:planted-induction", "--task", "induction", "--n", "24", "--circuit", circuit, "--no-completeness", "--merge", "--json");
         Assert.True(run.ExitCode == 0, run.Stderr);
         var merged = JObject.Parse(File.ReadAllText(circuit));
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "docs", "circuit.schema.json"));
+        Assert.Empty(schema.Validate(merged.ToString()));
+        var verification = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "docs", "verification.schema.json"));
+        Assert.Empty(verification.Validate(merged["verification"]!.ToString()));
         Assert.Equal("circuitfinder/circuit@1", (string?)merged["schema"]);
         var curve = (JArray)merged["verification"]!["curve"]!["points"]!;
         Assert.Equal(10, curve.Count);
