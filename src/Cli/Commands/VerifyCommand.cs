@@ -136,7 +136,7 @@ public static class VerifyCommand
                         throw new BadInputException($"{circuitPath}: the circuit is empty (no edge is in it)");
                     }
 
-                    report = VerifyCircuit(report, file, truthPath, loaded, dataset, ablationKind, taskMetric, options, !parse.GetValue(skipCompleteness), parse.GetValue(seed), quiet, timings, clock);
+                    report = VerifyCircuit(report, file, truthPath, GraphFor, loaded, dataset, ablationKind, taskMetric, options, !parse.GetValue(skipCompleteness), parse.GetValue(seed), quiet, timings, clock);
                 }
 
                 var scrubs = new List<ScrubSummary>();
@@ -221,7 +221,7 @@ public static class VerifyCommand
     }
 
     private static VerificationReport VerifyCircuit(
-        VerificationReport report, CircuitFile file, string? truthPath, LoadedModel loaded, TaskDataset dataset, IAblation ablation, IMetric metric,
+        VerificationReport report, CircuitFile file, string? truthPath, Func<GraphLevel, ComputeGraph> graphFor, LoadedModel loaded, TaskDataset dataset, IAblation ablation, IMetric metric,
         SubsetSearchOptions options, bool completeness, int seed, bool quiet, Dictionary<string, double> timings, Stopwatch clock)
     {
         var graph = file.Graph;
@@ -261,14 +261,15 @@ public static class VerifyCommand
 
         if (truthPath is not null)
         {
-            var truth = CircuitFileReader.Read(truthPath, _ => graph);
+            var truth = CircuitFileReader.Read(truthPath, graphFor);
+            var truthCircuit = CircuitProjection.Project(truth.Circuit, truth.Graph, graph); // e.g. a q/k/v-level truth for a head-level circuit
             report = report with
             {
                 TruthFile = truthPath,
                 Truth =
                 [
-                    VerificationMapping.Truth(GroundTruthComparison.Edges(graph, file.Circuit, truth.Circuit, file.Scores)),
-                    VerificationMapping.Truth(GroundTruthComparison.Nodes(graph, file.Circuit, truth.Circuit, file.Scores)),
+                    VerificationMapping.Truth(GroundTruthComparison.Edges(graph, file.Circuit, truthCircuit, file.Scores)),
+                    VerificationMapping.Truth(GroundTruthComparison.Nodes(graph, file.Circuit, truthCircuit, file.Scores)),
                 ],
             };
         }

@@ -68,31 +68,8 @@ public sealed class CircuitEvaluator
     /// <summary>Faithfulness of each circuit; exactly 1 for the full graph and exactly 0 for the empty circuit.</summary>
     public double[] FaithfulnessOf(IReadOnlyList<Circuit> circuits)
     {
-        var result = new double[circuits.Count];
-        var pending = new List<int>();
-        for (int i = 0; i < circuits.Count; i++)
-        {
-            if (circuits[i].Count == 0)
-            {
-                result[i] = 0.0;
-            }
-            else if (circuits[i].Count == Graph.Edges.Count)
-            {
-                result[i] = 1.0;
-            }
-            else
-            {
-                pending.Add(i);
-            }
-        }
-
-        var metrics = MetricOf(pending.Select(i => circuits[i]).ToList());
-        for (int k = 0; k < pending.Count; k++)
-        {
-            result[pending[k]] = Faithfulness(metrics[k]);
-        }
-
-        return result;
+        var metrics = ExactMetricOf(circuits);
+        return circuits.Select((c, i) => c.Count == 0 ? 0.0 : c.Count == Graph.Edges.Count ? 1.0 : Faithfulness(metrics[i])).ToArray();
     }
 
     /// <summary>The metric of each circuit; m(M) and m(∅) for the full and the empty circuit, without a new run.</summary>

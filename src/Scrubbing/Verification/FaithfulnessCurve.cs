@@ -27,7 +27,7 @@ public static class FaithfulnessCurve
             progress?.Report((i + 1, circuits.Count));
         }
 
-        var faithfulness = circuits.Select((c, i) => c.Count == 0 ? 0.0 : c.Count == graph.Edges.Count ? 1.0 : evaluator.Faithfulness(metrics[i])).ToArray();
+        var faithfulness = circuits.Select((c, i) => c.Count == 0 ? 0.0 : c.Count == graph.Edges.Count ? 1.0 : evaluator.Faithfulness(metrics[i])).ToArray(); // exact at the ends, as FaithfulnessOf
         var points = fractions.Select((p, i) => new CurvePoint(p, requested[i], circuits[i].Count, metrics[i], faithfulness[i])).ToList();
         return new FaithfulnessCurveResult(points, Trapezoid(fractions, faithfulness), Trapezoid(fractions, faithfulness.Select(f => Math.Abs(1 - f)).ToArray()));
     }
