@@ -27,7 +27,7 @@ public sealed class CausalScrubbingTests
         var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), level);
         var hypothesis = new Hypothesis("whole prompt", graph, graph.Edges.ToDictionary(e => e, _ => (InputFeature)new PromptFeature()));
         using var scrubber = new CausalScrubber(loaded.Model, graph, dataset);
-        var result = scrubber.Run(hypothesis, Fast with { Mode = mode });
+        var result = scrubber.Run(hypothesis, Fast with { Mode = mode, BatchSize = 8, Draws = 2 }); // 12 prompts in batches of 8 and 4
         Assert.Equal(result.ModelLoss.Value, result.ScrubbedLoss.Value, 4);
         Assert.Equal(1.0, result.LossRecovered.Value, 3);
     }

@@ -44,13 +44,14 @@ public static class VerifyCommand
         var draws = new Option<int>("--draws") { Description = "Causal scrubbing: resampling draws per prompt", DefaultValueFactory = _ => 8 };
         var scrubMode = new Option<string>("--scrub") { Description = "Causal scrubbing: tree (treeified, Chan et al.) or node (node-level approximation)", DefaultValueFactory = _ => "tree" };
         var budget = new Option<int>("--scrub-budget") { Description = "Causal scrubbing: most node evaluations per draw", DefaultValueFactory = _ => 4096 };
+        var scrubBatch = new Option<int>("--scrub-batch") { Description = "Causal scrubbing: prompts scrubbed at once (memory)", DefaultValueFactory = _ => 64 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => 1000 };
         var json = new Option<bool>("--json") { Description = "Print the verification JSON on stdout instead of the summary" };
         var outDir = new Option<string?>("--out") { Description = "Write DIR/verification.json" };
         var merge = new Option<bool>("--merge") { Description = "Merge the results into the --circuit circuit.json under 'verification'" };
         var command = new Command("verify", "Check a circuit (faithfulness, curve, completeness, minimality, ground truth) or a causal-scrubbing hypothesis");
         model.AddTo(command);
-        foreach (var o in new Option[] { task, circuit, hypothesis, truth, metric, ablation, count, seed, subsets, greedy, skipCompleteness, draws, scrubMode, budget, bootstrap, json, outDir, merge })
+        foreach (var o in new Option[] { task, circuit, hypothesis, truth, metric, ablation, count, seed, subsets, greedy, skipCompleteness, draws, scrubMode, budget, scrubBatch, bootstrap, json, outDir, merge })
         {
             command.Add(o);
         }
@@ -74,11 +75,15 @@ public static class VerifyCommand
                     throw new BadInputException("--truth compares a circuit with the ground truth: give --circuit too");
                 }
 
-                foreach (var (name, value) in new[] { ("--subsets", parse.GetValue(subsets) + 1), ("--greedy-steps", parse.GetValue(greedy) + 1), ("--draws", parse.GetValue(draws)), ("--scrub-budget", parse.GetValue(budget)), ("--bootstrap", parse.GetValue(bootstrap) + 1) })
+                foreach (var (name, value, least) in new[]
                 {
-                    if (value <= 0)
+                    ("--subsets", parse.GetValue(subsets), 0), ("--greedy-steps", parse.GetValue(greedy), 0), ("--draws", parse.GetValue(draws), 1),
+                    ("--scrub-budget", parse.GetValue(budget), 1), ("--scrub-batch", parse.GetValue(scrubBatch), 1), ("--bootstrap", parse.GetValue(bootstrap), 0),
+                })
+                {
+                    if (value < least)
                     {
-                        throw new BadInputException($"{name} is out of range");
+                        throw new BadInputException($"{name} must be at least {least}, got {value}");
                     }
                 }
 
@@ -122,6 +127,7 @@ public static class VerifyCommand
                         ["scrub_mode"] = hypotheses.Length == 0 ? null : mode.ToString().ToLowerInvariant(),
                         ["scrub_draws"] = hypotheses.Length == 0 ? null : parse.GetValue(draws),
                         ["scrub_budget"] = hypotheses.Length == 0 ? null : parse.GetValue(budget),
+                        ["scrub_batch"] = hypotheses.Length == 0 ? null : parse.GetValue(scrubBatch),
                         ["bootstrap_resamples"] = hypotheses.Length == 0 ? null : parse.GetValue(bootstrap),
                     },
                 };
@@ -158,6 +164,7 @@ public static class VerifyCommand
                             Budget = parse.GetValue(budget),
                             BootstrapSamples = parse.GetValue(bootstrap),
                             Seed = parse.GetValue(seed),
+                            BatchSize = parse.GetValue(scrubBatch),
                         };
                         var result = ConsoleProgress.Run($"scrub {h.Name}", quiet, progress =>
                             scrubber.Run(h, scrubOptions, new Progress<(int Done, int Total)>(p => progress.Report(($"draw {p.Done}/{p.Total}", (double)p.Done / p.Total)))));

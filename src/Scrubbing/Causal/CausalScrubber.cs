@@ -131,6 +131,8 @@ public sealed class CausalScrubber : IDisposable
             throw new ArgumentException($"hypothesis is at {hypothesis.Graph.Level} level, the scrubber at {Graph.Level}", nameof(hypothesis));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Draws, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         int cost = Cost(hypothesis, options.Mode);
         if (cost > options.Budget)
         {
@@ -150,16 +152,20 @@ public sealed class CausalScrubber : IDisposable
         var randomLoss = new List<double>();
         var scrubbed = new List<double>();
         using var noGrad = no_grad();
-        var roots = Enumerable.Range(0, _count).Select(i => (long)i).ToArray();
         for (int draw = 0; draw < options.Draws; draw++)
         {
-            using var scope = NewDisposeScope();
-            var context = new Context(hypothesis, options.Mode, features, random, roots);
-            var logits = Evaluate(Node.Logits, roots, context); // [N, v]
-            var r = RandomPrompts(random);
-            scrubbed.AddRange(Loss(logits, roots));
-            randomLoss.AddRange(Loss(Unembed(_record.ResidFinal.index_select(0, Index(r)), roots), roots));
-            model.AddRange(Loss(Unembed(_record.ResidFinal, roots), roots));
+            for (int start = 0; start < _count; start += options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var roots = Enumerable.Range(start, Math.Min(options.BatchSize, _count - start)).Select(i => (long)i).ToArray();
+                using var context = new Context(hypothesis, options.Mode, features, random, roots);
+                var logits = Evaluate(Node.Logits, roots, context); // [B, v]
+                var r = RandomPrompts(random, roots.Length);
+                scrubbed.AddRange(Loss(logits, roots));
+                randomLoss.AddRange(Loss(Unembed(_record.ResidFinal.index_select(0, Index(r)), roots), roots));
+                model.AddRange(Loss(Unembed(_record.ResidFinal.index_select(0, Index(roots)), roots), roots));
+            }
+
             progress?.Report((draw + 1, options.Draws));
         }
 
@@ -203,7 +209,8 @@ public sealed class CausalScrubber : IDisposable
             return _record.Outputs[_layout.SourceIndex(Node.Input)].index_select(0, Index(x)); // [B, p, d]
         }
 
-        var r = Index(RandomPrompts(context.Random));
+        using var scope = NewDisposeScope(); // this evaluation's intermediates; the output moves out
+        var r = Index(RandomPrompts(context.Random, x.Length));
         int channels = node.IsHead && Graph.Level == GraphLevel.Qkv ? 3 : 1;
         var baseInput = Slot(node).index_select(0, r); // [B, p, d]: everything from the random prompt
         var inputs = Enumerable.Repeat(baseInput, channels).ToArray();
@@ -217,13 +224,14 @@ public sealed class CausalScrubber : IDisposable
             inputs[c] = inputs[c] + value - plain;
         }
 
-        return node.Kind switch
+        var output = node.Kind switch
         {
             NodeKind.Logits => Unembed(inputs[0], x),
             NodeKind.Mlp => _blocks[node.Layer].MlpModule!.forward(Normalize(_blocks[node.Layer].Ln2, inputs[0])), // [B, p, d]
             NodeKind.AttentionHead => Head(node, inputs[0], inputs[Math.Min(1, channels - 1)], inputs[channels - 1]),
             _ => throw new InvalidOperationException($"cannot scrub node {node.Id}"),
         };
+        return output.MoveToOuterDisposeScope();
     }
 
     /// <summary>One head's output z·W_O on separate (pre-normalization) q, k, v inputs <c>[B, p, d]</c>.</summary>
@@ -271,14 +279,18 @@ public sealed class CausalScrubber : IDisposable
         return loss.to(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
-    private long[] RandomPrompts(Random random) => Enumerable.Range(0, _count).Select(_ => (long)random.Next(_count)).ToArray();
+    private long[] RandomPrompts(Random random, int count) => Enumerable.Range(0, count).Select(_ => (long)random.Next(_count)).ToArray();
 
     private Tensor Index(long[] x) => tensor(x, device: _model.Device);
 
     private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
 
-    /// <summary>One draw's state: the hypothesis, the mode, feature indices, the random source and (node mode) shared outputs.</summary>
+    /// <summary>
+    /// One batch of one draw: the hypothesis, the mode, feature indices, the random source, the original prompts and (node
+    /// mode) the shared outputs, which live until the batch is done.
+    /// </summary>
     private sealed class Context(Hypothesis hypothesis, ScrubMode mode, IReadOnlyDictionary<string, FeatureIndex> features, Random random, long[] roots)
+        : IDisposable
     {
         private readonly Dictionary<string, Tensor> _shared = new(StringComparer.Ordinal);
 
@@ -297,10 +309,18 @@ public sealed class CausalScrubber : IDisposable
             string key = node.Id + "|" + feature.Describe();
             if (!_shared.TryGetValue(key, out var value))
             {
-                _shared[key] = value = compute();
+                _shared[key] = value = compute().DetachFromDisposeScope(); // outlives the evaluation that asked first
             }
 
             return value;
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _shared.Values)
+            {
+                t.Dispose();
+            }
         }
     }
 }
