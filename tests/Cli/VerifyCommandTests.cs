@@ -91,6 +91,17 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public void Given_merge_with_an_id_list_then_verify_exits_2_before_any_work_and_writes_nothing()
+    {
+        using var folder = new TemporaryFolder();
+        File.WriteAllText(folder.File("c.txt"), "a1.h0->logits\n");
+        var run = CliRun.Of("--quiet", "verify", "--model", "zoo:planted-induction", "--task", "induction", "--n", "8", "--circuit", folder.File("c.txt"), "--merge", "--out", folder.File("out"));
+        AssertBadInput(run, "must be a circuit.json");
+        Assert.False(Directory.Exists(folder.File("out")));
+        Assert.Equal("a1.h0->logits\n", File.ReadAllText(folder.File("c.txt")));
+    }
+
+    [Fact]
     public void Given_neither_a_circuit_nor_a_hypothesis_then_verify_exits_2()
     {
         AssertBadInput(CliRun.Of("verify", "--model", "zoo:planted-induction", "--task", "induction"), "--circuit");

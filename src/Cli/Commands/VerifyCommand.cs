@@ -70,6 +70,11 @@ public static class VerifyCommand
                     throw new BadInputException("verify needs --circuit FILE, --hypothesis FILE, or both");
                 }
 
+                if (parse.GetValue(merge) && circuitPath is null)
+                {
+                    throw new BadInputException("--merge writes into the --circuit circuit.json: give --circuit");
+                }
+
                 if (truthPath is not null && circuitPath is null)
                 {
                     throw new BadInputException("--truth compares a circuit with the ground truth: give --circuit too");
@@ -142,6 +147,11 @@ public static class VerifyCommand
                         throw new BadInputException($"{circuitPath}: the circuit is empty (no edge is in it)");
                     }
 
+                    if (parse.GetValue(merge) && file.Format != "circuit.json")
+                    {
+                        throw new BadInputException($"--merge writes into the --circuit file, which must be a circuit.json ({circuitPath} is {file.Format})");
+                    }
+
                     report = VerifyCircuit(report, file, truthPath, GraphFor, loaded, dataset, ablationKind, taskMetric, options, !parse.GetValue(skipCompleteness), parse.GetValue(seed), quiet, timings, clock);
                 }
 
@@ -191,13 +201,8 @@ public static class VerifyCommand
                     written.Add(target);
                 }
 
-                if (parse.GetValue(merge))
+                if (parse.GetValue(merge) && file is not null)
                 {
-                    if (file is null || file.Format != "circuit.json")
-                    {
-                        throw new BadInputException("--merge writes into the --circuit file, which must be a circuit.json");
-                    }
-
                     var merged = VerificationJson.Merge(Model.Config.JsonFields.ReadObjectFile(file.Path), verification);
                     AtomicFile.WriteAllText(file.Path, JsonOutput.Format(merged) + "\n");
                     written.Add(file.Path);
