@@ -33,6 +33,7 @@ public sealed class HypothesisReaderTests
     [InlineData("""{"edges": {"a1.h0->logits": {}}}""", "has no feature")]
     [InlineData("""{"edges": {}}""", "no edges")]
     [InlineData("""{"edges": {"input->a0.h0<q>": {"feature": {"kind": "anything"}}}}""", "no edge of the hypothesis reaches 'logits'")]
+    [InlineData("""{"edges": {"input->a0.h0<q>": {"feature": {"kind": "anything"}}, "a1.h0->logits": {"feature": {"kind": "label"}}}}""", "edges['input->a0.h0<q>'] does not lead to 'logits'")]
     [InlineData("""{"nodes": {"a0.h1": {"feature": {"kind": "label"}}}, "edges": {"a1.h0->logits": {"feature": {"kind": "label"}}}}""", "no edge of the hypothesis touches it")]
     public void Given_a_bad_hypothesis_then_reading_it_fails_naming_the_problem(string json, string expected)
     {

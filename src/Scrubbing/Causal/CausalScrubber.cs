@@ -177,14 +177,14 @@ public sealed class CausalScrubber : IDisposable
             return lr == lm ? double.NaN : (lr - ls) / (lr - lm);
         }
 
-        int b = options.BootstrapSamples;
+        int b = options.BootstrapSamples; // one seed: every statistic sees the same resamples
         return new ScrubResult(
             hypothesis.Name,
             options.Mode,
-            Bootstrap.Percentile(n, idx => Mean(model, idx), b, options.Seed + 1),
-            Bootstrap.Percentile(n, idx => Mean(randomLoss, idx), b, options.Seed + 2),
-            Bootstrap.Percentile(n, idx => Mean(scrubbed, idx), b, options.Seed + 3),
-            Bootstrap.Percentile(n, Recovered, b, options.Seed + 4),
+            Bootstrap.Percentile(n, idx => Mean(model, idx), b, options.Seed),
+            Bootstrap.Percentile(n, idx => Mean(randomLoss, idx), b, options.Seed),
+            Bootstrap.Percentile(n, idx => Mean(scrubbed, idx), b, options.Seed),
+            Bootstrap.Percentile(n, Recovered, b, options.Seed),
             cost,
             n,
             options.Draws);

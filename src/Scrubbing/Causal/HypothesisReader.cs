@@ -110,6 +110,22 @@ public static class HypothesisReader
             throw new BadInputException($"{path}: no edge of the hypothesis reaches 'logits', so it claims nothing about the output");
         }
 
+        var leads = new HashSet<Node> { Node.Logits }; // nodes with a path to logits inside the hypothesis
+        foreach (var edge in edges.Keys.OrderByDescending(e => graph.IndexOf(e.Destination)).ThenByDescending(e => graph.IndexOf(e.Source)))
+        {
+            if (leads.Contains(edge.Destination))
+            {
+                leads.Add(edge.Source);
+            }
+        }
+
+        var dangling = edges.Keys.OrderBy(graph.IndexOf).FirstOrDefault(e => !leads.Contains(e.Destination));
+        if (dangling is not null)
+        {
+            throw new BadInputException(
+                $"{path}: edges['{dangling.Id}'] does not lead to 'logits' inside the hypothesis (no hypothesis edge leaves {dangling.Destination.Id}), so nothing would read it");
+        }
+
         return new Hypothesis((string?)root["name"] ?? Path.GetFileNameWithoutExtension(path), graph, edges);
     }
 
