@@ -177,7 +177,7 @@ public static class VerifyCommand
                             BatchSize = parse.GetValue(scrubBatch),
                         };
                         var result = ConsoleProgress.Run($"scrub {h.Name}", quiet, progress =>
-                            scrubber.Run(h, scrubOptions, new Progress<(int Done, int Total)>(p => progress.Report(($"draw {p.Done}/{p.Total}", (double)p.Done / p.Total)))));
+                            scrubber.Run(h, scrubOptions, new ActionProgress<(int Done, int Total)>(p => progress.Report(($"draw {p.Done}/{p.Total}", (double)p.Done / p.Total)))));
                         scrubs.Add(VerificationMapping.Scrub(result, path, h.Edges.Count));
                     }
                 }
@@ -254,7 +254,7 @@ public static class VerifyCommand
         if (file.Scores is { } scores)
         {
             var curve = ConsoleProgress.Run("faithfulness curve", quiet, progress =>
-                FaithfulnessCurve.Evaluate(evaluator, scores, null, new Progress<(int Done, int Total)>(p => progress.Report(($"{p.Done}/{p.Total} budgets", (double)p.Done / p.Total)))));
+                FaithfulnessCurve.Evaluate(evaluator, scores, null, new ActionProgress<(int Done, int Total)>(p => progress.Report(($"{p.Done}/{p.Total} budgets", (double)p.Done / p.Total)))));
             report = report with { Curve = VerificationMapping.Curve(curve) };
             timings["curve"] = clock.Elapsed.TotalSeconds - timings.Values.Sum();
         }
@@ -263,9 +263,11 @@ public static class VerifyCommand
         {
             var (complete, minimal) = ConsoleProgress.Run("completeness and minimality", quiet, progress =>
             {
+                progress.Report(("completeness", 0.0));
                 var k = CompletenessMinimality.Completeness(evaluator, file.Circuit, options);
-                progress.Report(("minimality", 0.5));
-                return (k, CompletenessMinimality.Minimality(evaluator, file.Circuit, options));
+                var m = CompletenessMinimality.Minimality(
+                    evaluator, file.Circuit, options, new ActionProgress<(int Done, int Total)>(p => progress.Report(($"minimality {p.Done}/{p.Total} nodes", 0.2 + (0.8 * p.Done / p.Total)))));
+                return (k, m);
             });
             report = report with { Completeness = VerificationMapping.Completeness(complete, options), Minimality = VerificationMapping.Minimality(minimal) };
             timings["completeness_minimality"] = clock.Elapsed.TotalSeconds - timings.Values.Sum();
