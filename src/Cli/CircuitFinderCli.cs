@@ -19,6 +19,8 @@ public static class CircuitFinderCli
         root.Add(VerifyCommand.Create(stdout, stderr));
         root.Add(BenchCommand.Create(stdout, stderr));
         root.Add(TaskCommand.Create(stdout, stderr));
+        root.Add(DetectCommand.Create(stdout, stderr));
+        root.Add(WikiCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

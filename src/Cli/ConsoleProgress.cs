@@ -4,7 +4,9 @@ namespace CircuitFinder.Cli;
 
 /// <summary>
 /// Draws a progress bar with ETA on stderr (the only place that draws progress). Work reports
-/// (step, fraction done) through <see cref="IProgress{T}"/>; <c>--quiet</c> draws nothing.
+/// (step, fraction done) through <see cref="IProgress{T}"/>; <c>--quiet</c> draws nothing. Reports are handled and the
+/// bar is redrawn on the working thread (at most every 100 ms), never from a timer thread: see
+/// <see cref="SynchronousProgress{T}"/> for why no other thread may allocate while the work calls libtorch.
 /// </summary>
 public static class ConsoleProgress
 {
@@ -12,34 +14,34 @@ public static class ConsoleProgress
     {
         if (quiet)
         {
-            return work(new Progress<(string, double)>(_ => { }));
+            return work(new SynchronousProgress<(string, double)>(_ => { }));
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         return console.Progress()
             .AutoClear(false)
+            .AutoRefresh(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask(title, maxValue: 1.0);
-                var reporter = new SynchronousProgress(report =>
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var reporter = new SynchronousProgress<(string Step, double Fraction)>(report =>
                 {
                     task.Description = $"{title}: {report.Step}";
                     task.Value = report.Fraction;
+                    if (clock.ElapsedMilliseconds >= 100)
+                    {
+                        ctx.Refresh();
+                        clock.Restart();
+                    }
                 });
+                ctx.Refresh();
                 var result = work(reporter);
                 task.Value = 1.0;
+                ctx.Refresh();
                 return result;
             });
-    }
-
-    private sealed class SynchronousProgress : IProgress<(string Step, double Fraction)>
-    {
-        private readonly Action<(string Step, double Fraction)> _report;
-
-        public SynchronousProgress(Action<(string Step, double Fraction)> report) => _report = report;
-
-        public void Report((string Step, double Fraction) value) => _report(value);
     }
 }

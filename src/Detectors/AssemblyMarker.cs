@@ -1,6 +1,6 @@
 namespace CircuitFinder.Detectors;
 
-/// <summary>Marks the assembly; this layer is filled by a later issue.</summary>
+/// <summary>Marks the assembly (head detectors, composition and copying scores, the head-category wiki's data).</summary>
 public static class AssemblyMarker
 {
 }

@@ -49,6 +49,23 @@ public sealed class DiscoverCommandTests
     }
 
     [Fact]
+    public void Batching_the_prompts_gives_the_same_circuit()
+    {
+        using var whole = new TemporaryFolder();
+        using var batched = new TemporaryFolder();
+        string[] args = ["discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--n", "10", "--method", "acdc", "--threshold", "0.02", "--quiet"];
+        Assert.Equal(0, CliRun.Of([.. args, "--out", whole.Path]).ExitCode);
+        Assert.Equal(0, CliRun.Of([.. args, "--batch", "4", "--out", batched.Path]).ExitCode);
+        string[] Edges(string path) => [.. JObject.Parse(File.ReadAllText(Path.Combine(path, "circuit.json")))["graph"]!["edges"]!
+            .Children<JProperty>().Where(e => (bool)e.Value["in_graph"]!).Select(e => e.Name)];
+        var expected = Edges(whole.Path);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, Edges(batched.Path));
+        var parameters = JObject.Parse(File.ReadAllText(Path.Combine(batched.Path, "circuit.json")))["method"]!["parameters"]!;
+        Assert.Equal(4, (int)parameters["batch"]!);
+    }
+
+    [Fact]
     public void Export_writes_the_EAP_IG_graph_format()
     {
         using var folder = new TemporaryFolder();
@@ -67,6 +84,7 @@ public sealed class DiscoverCommandTests
     [InlineData("--metric", "logit_diff", "--metric")]
     [InlineData("--level", "neurons", "--level")]
     [InlineData("--task", "no-such-task", "--task")]
+    [InlineData("--batch", "0", "--batch")]
     public void Bad_discover_arguments_are_exit_code_2_naming_the_option(string option, string value, string expected)
     {
         using var folder = new TemporaryFolder();

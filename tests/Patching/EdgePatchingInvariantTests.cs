@@ -93,6 +93,26 @@ public sealed class EdgePatchingInvariantTests
         }
     }
 
+    [Property(MaxTest = 16)]
+    public void Dense_corrections_equal_per_edge_subtraction(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var random = new Random(seed);
+        var edges = setup.Graph.Edges;
+        var sets = Enumerable.Range(0, 4)
+            .Select(i => (IReadOnlyCollection<Edge>)edges.Where(_ => random.NextDouble() < 0.25 * (i + 1)).ToList())
+            .ToList();
+        var layout = setup.Patcher.Layout;
+        var dense = new EdgeMaskedForward(setup.Model, layout, denseMinimumEdges: 0);
+        var sparse = new EdgeMaskedForward(setup.Model, layout, denseMinimumEdges: int.MaxValue);
+        var input = setup.Patcher.Input;
+        using var record = dense.Record(input);
+        var ablated = setup.Patcher.AblatedSources;
+        AssertClose(sparse.Run(input, record, ablated, sets), dense.Run(input, record, ablated, sets), $"{sets.Sum(x => x.Count)} edges in {sets.Count} variants");
+    }
+
     internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.shape, actual.shape);

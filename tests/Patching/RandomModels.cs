@@ -38,6 +38,30 @@ public static class RandomModels
     public static HookedTransformer Model(HookedTransformerConfig config, int seed) =>
         RandomWeights.CreateModel(config, seed, std: 0.25);
 
+    /// <summary>
+    /// The same model with float64 weights, for finite-difference oracles. Modules create their weights in the default
+    /// dtype, which is process-wide: only tests in the <see cref="Float64Collection"/> (run alone) may call this.
+    /// </summary>
+    public static HookedTransformer Float64Model(HookedTransformerConfig config, int seed)
+    {
+        using var source = Model(config, seed);
+        var weights = source.ToStateDict();
+        var previous = get_default_dtype();
+        set_default_dtype(ScalarType.Float64);
+        try
+        {
+            return HookedTransformer.Create(config, weights, $"{config.ModelName} (float64)");
+        }
+        finally
+        {
+            set_default_dtype(previous);
+            foreach (var w in weights.Values)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
     public static ComputeGraph Graph(HookedTransformerConfig c, GraphLevel level) =>
         ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), level);
 

@@ -39,10 +39,11 @@ public static class DiscoverCommand
         var screen = new Option<double>("--screen") { Description = "hybrid: fraction of edges (by |EAP-IG score|) given ACDC's exact test", DefaultValueFactory = _ => 0.1 };
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
         var resume = new Option<bool>("--resume") { Description = "ACDC/hybrid: continue an interrupted run from --out/acdc-checkpoint.json" };
+        var batchSize = new Option<int?>("--batch") { Description = "Prompts per batch (default: all at once); smaller batches use less memory" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
         model.AddTo(command);
-        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, outDir, resume, checkpointEvery })
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, batchSize, outDir, resume, checkpointEvery })
         {
             command.Add(o);
         }
@@ -83,6 +84,11 @@ public static class DiscoverCommand
                 var taskMetric = Catalog(() => MetricCatalog.Create(metricKey), "--metric");
                 timings["load"] = clock.Elapsed.TotalSeconds;
 
+                if (parse.GetValue(batchSize) is <= 0)
+                {
+                    throw new BadInputException($"--batch must be a positive number of prompts, got {parse.GetValue(batchSize)}");
+                }
+
                 if (parse.GetValue(checkpointEvery) <= 0)
                 {
                     throw new BadInputException($"--checkpoint-every must be positive, got {parse.GetValue(checkpointEvery)}");
@@ -103,6 +109,7 @@ public static class DiscoverCommand
                         parse.GetValue(ablation),
                         parse.GetValue(level),
                         parse.GetValue(seed),
+                        parse.GetValue(batchSize),
                         options.Threshold?.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                         options.IgSteps,
                         options.HybridScreenFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
@@ -111,13 +118,12 @@ public static class DiscoverCommand
                 var c = loaded.Model.Config;
                 var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), graphLevel);
                 using var noGrad = TorchSharp.torch.no_grad();
-                using var patcher = new EdgePatcher(
-                    loaded.Model, graph, new PatchingInput(batch.Clean, batch.AttentionMask, batch.ReadPositions), ablationKind, batch.Corrupt, seed: parse.GetValue(seed));
-                var context = new DiscoveryContext(loaded.Model, patcher, taskMetric, batch.Answers, batch.WrongAnswers, options);
+                using var batches = PromptBatches.Create(loaded.Model, graph, batch, ablationKind, parse.GetValue(batchSize), parse.GetValue(seed));
+                var context = new DiscoveryContext(loaded.Model, batches.Batches, taskMetric, options);
                 timings["setup"] = clock.Elapsed.TotalSeconds - timings["load"];
 
                 var result = ConsoleProgress.Run($"discover ({methodName})", parse.GetValue(GlobalOptions.Quiet), progress =>
-                    algorithm.Discover(context, new Progress<(int Done, int Total)>(p => progress.Report(($"{p.Done}/{p.Total} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
+                    algorithm.Discover(context, new SynchronousProgress<(int Done, int Total)>(p => progress.Report(($"{p.Done}/{p.Total} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
                 timings["discover"] = clock.Elapsed.TotalSeconds - timings["load"] - timings["setup"];
 
                 var baselines = context.MetricOf([[], graph.Edges.ToList(), graph.Edges.Where(e => !result.Circuit.Contains(e)).ToList()]);
@@ -137,6 +143,7 @@ public static class DiscoverCommand
                         ["metric"] = metricKey,
                         ["seed"] = parse.GetValue(seed),
                         ["prompts"] = dataset.Prompts.Count,
+                        ["batch"] = parse.GetValue(batchSize) ?? dataset.Prompts.Count,
                         ["ig_steps"] = methodName is "eap-ig" or "hybrid" ? options.IgSteps : null,
                         ["screen_fraction"] = methodName == "hybrid" ? options.HybridScreenFraction : null,
                     },

@@ -1,7 +1,5 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
-using CircuitFinder.Model.Config;
-using CircuitFinder.Model.Hooks;
 using CircuitFinder.Patching.Metrics;
 using static TorchSharp.torch;
 
@@ -35,147 +33,51 @@ public static class EdgeAttribution
         }
 
         using var scope = NewDisposeScope();
+        var layout = patcher.Layout;
+        var slots = new DestinationSlots(layout);
         var target = new MetricTarget(answers, wrongAnswers, patcher.CleanLogits);
-        var gradients = steps == 0
-            ? Gradients(model, patcher, metric, target, alpha: null)
-            : Enumerable.Range(1, steps)
-                .Select(k => Gradients(model, patcher, metric, target, (double)k / steps))
-                .Aggregate((a, b) => a.Zip(b, (x, y) => x + y).ToArray())
-                .Select(g => g / steps)
-                .ToArray();
+        var clean = patcher.CleanSources; // [n_src, b, p, d]
+        var ablated = patcher.AblatedSources;
+        var gradients = zeros([slots.Count, .. clean.shape[1..]], clean.dtype, clean.device); // [n_slots, b, p, d]
+        int inputRow = layout.SourceIndex(Node.Input);
+        if (steps == 0)
+        {
+            DestinationGradients.Accumulate(model, patcher.Input, clean[inputRow], metric, target, slots, gradients, 1.0);
+        }
+        else
+        {
+            // the input node's output on the straight line from x̃ to x: x̃ + α (x − x̃), α = k / steps
+            for (int k = 1; k <= steps; k++)
+            {
+                using var stepScope = NewDisposeScope();
+                double alpha = (double)k / steps;
+                var point = ablated[inputRow] + ((clean[inputRow] - ablated[inputRow]) * alpha);
+                DestinationGradients.Accumulate(model, patcher.Input, point, metric, target, slots, gradients, 1.0 / steps);
+            }
+        }
 
-        var delta = (patcher.AblatedSources - patcher.CleanSources).flatten(1); // [n_src, b*p*d]
-        var slots = DestinationSlots(model.Config, graph);
-        var grads = stack(gradients).flatten(1); // [n_slots, b*p*d]
-        var table = matmul(delta, grads.t()).to(ScalarType.Float64); // [n_src, n_slots]
-        var values = table.data<double>().ToArray();
-        int nSlots = (int)grads.shape[0];
+        var delta = (ablated - clean).flatten(1); // [n_src, b*p*d]
+        var flatGradients = gradients.flatten(1); // [n_slots, b*p*d]
+        var tables = slots.Groups
+            .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t()).to(ScalarType.Float64).data<double>().ToArray()) // [sources, count]
+            .ToArray();
+        var groupOf = new int[slots.Count];
+        for (int g = 0; g < slots.Groups.Count; g++)
+        {
+            for (int i = 0; i < slots.Groups[g].Count; i++)
+            {
+                groupOf[slots.Groups[g].Start + i] = g;
+            }
+        }
+
         var scores = new Dictionary<Edge, double>(graph.Edges.Count);
         foreach (var edge in graph.Edges)
         {
-            int s = patcher.Layout.SourceIndex(edge.Source);
-            scores[edge] = values[(s * nSlots) + slots[(edge.Destination, edge.Input)]];
+            int slot = slots.SlotOf(edge);
+            var group = slots.Groups[groupOf[slot]];
+            scores[edge] = tables[groupOf[slot]][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
         }
 
         return scores;
-    }
-
-    /// <summary>Index of each destination input's gradient: heads (q, k, v or one shared), MLPs, logits.</summary>
-    private static Dictionary<(Node, QkvInput?), int> DestinationSlots(HookedTransformerConfig c, ComputeGraph graph)
-    {
-        var slots = new Dictionary<(Node, QkvInput?), int>();
-        foreach (var (node, input) in SlotOrder(c, graph.Level))
-        {
-            slots[(node, input)] = slots.Count;
-        }
-
-        return slots;
-    }
-
-    private static IEnumerable<(Node Node, QkvInput? Input)> SlotOrder(HookedTransformerConfig c, GraphLevel level)
-    {
-        for (int l = 0; l < c.NLayers; l++)
-        {
-            for (int h = 0; h < c.NHeads; h++)
-            {
-                if (level == GraphLevel.Head)
-                {
-                    yield return (Node.Head(l, h), null);
-                }
-                else
-                {
-                    yield return (Node.Head(l, h), QkvInput.Q);
-                    yield return (Node.Head(l, h), QkvInput.K);
-                    yield return (Node.Head(l, h), QkvInput.V);
-                }
-            }
-
-            if (!c.AttnOnly)
-            {
-                yield return (Node.Mlp(l), null);
-            }
-        }
-
-        yield return (Node.Logits, null);
-    }
-
-    /// <summary>One backward pass: ∂metric/∂input_d per destination slot, each <c>[b, p, d]</c>, in <see cref="SlotOrder"/>.</summary>
-    private static Tensor[] Gradients(
-        HookedTransformer model, EdgePatcher patcher, IMetric metric, MetricTarget target, double? alpha)
-    {
-        var c = model.Config;
-        var input = patcher.Input;
-        var captured = new Dictionary<string, Tensor>();
-        HookFunction Capture(string name) => (x, _) =>
-        {
-            x.retain_grad();
-            captured[name] = x.DetachFromDisposeScope();
-            return null;
-        };
-
-        // the weights are frozen: the token embeddings become the leaf that gradients flow back to; for EAP-IG they also
-        // move the input node's output x to x̃ + α (x − x̃), i.e. x − (1 − α)(x − x̃)
-        var inputDelta = alpha is null ? null : patcher.CleanSources[patcher.Layout.SourceIndex(Node.Input)] - patcher.AblatedSources[patcher.Layout.SourceIndex(Node.Input)]; // [b, p, d]
-        var hooks = new List<(string, HookFunction)>
-        {
-            (HookName.Embed, (x, _) =>
-            {
-                var leaf = x.detach().requires_grad_(true);
-                return inputDelta is null ? leaf : leaf - ((1 - alpha!.Value) * inputDelta);
-            }),
-        };
-        for (int l = 0; l < c.NLayers; l++)
-        {
-            hooks.Add((HookName.QInput(l), Capture(HookName.QInput(l))));
-            hooks.Add((HookName.KInput(l), Capture(HookName.KInput(l))));
-            hooks.Add((HookName.VInput(l), Capture(HookName.VInput(l))));
-            if (!c.AttnOnly)
-            {
-                hooks.Add((HookName.MlpIn(l), Capture(HookName.MlpIn(l))));
-            }
-        }
-
-        string final = HookName.ResidPost(c.NLayers - 1);
-        hooks.Add((final, Capture(final)));
-        try
-        {
-            using var grad = enable_grad();
-            var logits = model.RunWithHooks(input.Tokens, hooks, input.AttentionMask); // [b, p, v]
-            var read = input.ReadPositions is null
-                ? logits.select(1, -1)
-                : logits.gather(1, input.ReadPositions.view(-1, 1, 1).expand(-1, 1, logits.shape[2])).squeeze(1); // [b, v]
-            metric.PerPrompt(read.unsqueeze(0), target).mean().backward();
-            var result = new List<Tensor>();
-            foreach (var (node, channel) in SlotOrder(c, patcher.Graph.Level))
-            {
-                result.Add(node.Kind switch
-                {
-                    NodeKind.Logits => captured[final].grad!.clone(),
-                    NodeKind.Mlp => captured[HookName.MlpIn(node.Layer)].grad!.clone(),
-                    _ => HeadGradient(captured, node, channel),
-                });
-            }
-
-            return result.ToArray();
-        }
-        finally
-        {
-            foreach (var t in captured.Values)
-            {
-                t.Dispose();
-            }
-        }
-    }
-
-    private static Tensor HeadGradient(Dictionary<string, Tensor> captured, Node head, QkvInput? channel)
-    {
-        Tensor Of(string name) => captured[name].grad!.select(2, head.Index); // [b, p, d]
-        return channel switch
-        {
-            QkvInput.Q => Of(HookName.QInput(head.Layer)).clone(),
-            QkvInput.K => Of(HookName.KInput(head.Layer)).clone(),
-            QkvInput.V => Of(HookName.VInput(head.Layer)).clone(),
-            _ => Of(HookName.QInput(head.Layer)) + Of(HookName.KInput(head.Layer)) + Of(HookName.VInput(head.Layer)),
-        };
     }
 }

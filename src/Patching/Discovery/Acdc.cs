@@ -18,7 +18,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
     public DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null)
     {
         double tau = context.Options.Threshold ?? throw new ArgumentException("acdc needs a threshold τ");
-        return Run(context, context.Patcher.Graph.Edges, [], tau, progress);
+        return Run(context, context.Graph.Edges, [], tau, progress);
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
     internal static DiscoveryResult Run(
         DiscoveryContext context, IReadOnlyCollection<Edge> candidates, IReadOnlyCollection<Edge> preAblated, double tau, IProgress<(int Done, int Total)>? progress)
     {
-        var graph = context.Patcher.Graph;
+        var graph = context.Graph;
         var options = context.Options;
         var candidateSet = candidates.ToHashSet();
         var ablated = preAblated.ToHashSet();

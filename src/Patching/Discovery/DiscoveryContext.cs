@@ -1,3 +1,4 @@
+using CircuitFinder.Graph;
 using CircuitFinder.Model;
 using CircuitFinder.Patching.Metrics;
 using static TorchSharp.torch;
@@ -5,24 +6,42 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Patching.Discovery;
 
 /// <summary>
-/// What a discovery run works on: the model, an edge patcher over the task's prompts (clean run and ablation fixed),
-/// the metric with the task's answers, and the options. Does not own its tensors.
+/// What a discovery run works on: the model, the task's prompts in one or more batches (each with its edge patcher:
+/// clean run and ablation fixed), the metric, and the options. The metric of an edge set is the mean over every prompt
+/// of every batch, so results do not depend on how the prompts are batched. Does not own its tensors.
 /// </summary>
-public sealed record DiscoveryContext(
-    HookedTransformer Model,
-    EdgePatcher Patcher,
-    IMetric Metric,
-    Tensor Answers,
-    Tensor WrongAnswers,
-    DiscoveryOptions Options)
+public sealed record DiscoveryContext(HookedTransformer Model, IReadOnlyList<PromptBatch> Batches, IMetric Metric, DiscoveryOptions Options)
 {
-    /// <summary>The task metric (mean over prompts) with each of <paramref name="sets"/> ablated: one value per set.</summary>
-    public double[] MetricOf(IReadOnlyList<IReadOnlyCollection<Graph.Edge>> sets)
+    /// <summary>A context over a single batch of prompts.</summary>
+    public DiscoveryContext(HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, DiscoveryOptions options)
+        : this(model, [new PromptBatch(patcher, answers, wrongAnswers)], metric, options)
     {
-        using var scope = NewDisposeScope();
-        var logits = Patcher.Evaluate(sets); // [sets, b, v]
-        var values = Metric.PerPrompt(logits, new MetricTarget(Answers, WrongAnswers, Patcher.CleanLogits)).mean([1L]); // [sets]
-        return values.to(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    /// <summary>The computational graph the patchers work on (the same for every batch).</summary>
+    public ComputeGraph Graph => Batches[0].Patcher.Graph;
+
+    /// <summary>Prompts over all batches.</summary>
+    public long PromptCount => Batches.Sum(b => b.Count);
+
+    /// <summary>The task metric (mean over all prompts) with each of <paramref name="sets"/> ablated: one value per set.</summary>
+    public double[] MetricOf(IReadOnlyList<IReadOnlyCollection<Edge>> sets)
+    {
+        var totals = new double[sets.Count];
+        foreach (var batch in Batches)
+        {
+            using var scope = NewDisposeScope();
+            var logits = batch.Patcher.Evaluate(sets); // [sets, b, v]
+            var sums = Metric.PerPrompt(logits, new MetricTarget(batch.Answers, batch.WrongAnswers, batch.Patcher.CleanLogits)).to(ScalarType.Float64).sum([1L]); // [sets]
+            var values = sums.data<double>().ToArray();
+            for (int i = 0; i < totals.Length; i++)
+            {
+                totals[i] += values[i];
+            }
+        }
+
+        long count = PromptCount;
+        return totals.Select(t => t / count).ToArray();
     }
 
     /// <summary>How much worse the task gets going from <paramref name="before"/> to <paramref name="after"/> (positive = damage).</summary>

@@ -19,20 +19,33 @@ public sealed class EdgeAttributionPatching : IDiscoveryAlgorithm
 
     public DiscoveryResult Discover(DiscoveryContext context, IProgress<(int Done, int Total)>? progress = null)
     {
-        int total = context.Patcher.Graph.Edges.Count;
+        int total = context.Graph.Edges.Count;
         progress?.Report((0, total));
         var scores = Scores(context);
-        var circuit = CircuitSelection.Select(context.Patcher.Graph, scores, context.Options);
+        var circuit = CircuitSelection.Select(context.Graph, scores, context.Options);
         progress?.Report((total, total));
         var details = new Dictionary<string, double> { ["ig_steps"] = _integrated ? context.Options.IgSteps : 0 };
         return new DiscoveryResult(circuit, scores, 0, details);
     }
 
-    internal IReadOnlyDictionary<CircuitFinder.Graph.Edge, double> Scores(DiscoveryContext context) => EdgeAttribution.Score(
-        context.Model,
-        context.Patcher,
-        context.Metric,
-        context.Answers,
-        context.WrongAnswers,
-        _integrated ? context.Options.IgSteps : 0);
+    /// <summary>
+    /// Every edge's score over all the context's prompts: each batch's scores (its metric averaged over its prompts)
+    /// weighted by its share of the prompts, so the result equals one batch holding every prompt.
+    /// </summary>
+    internal IReadOnlyDictionary<CircuitFinder.Graph.Edge, double> Scores(DiscoveryContext context)
+    {
+        var total = new Dictionary<CircuitFinder.Graph.Edge, double>();
+        double prompts = context.PromptCount;
+        foreach (var batch in context.Batches)
+        {
+            var scores = EdgeAttribution.Score(context.Model, batch.Patcher, context.Metric, batch.Answers, batch.WrongAnswers, _integrated ? context.Options.IgSteps : 0);
+            double weight = batch.Count / prompts;
+            foreach (var (edge, score) in scores)
+            {
+                total[edge] = total.GetValueOrDefault(edge) + (weight * score);
+            }
+        }
+
+        return total;
+    }
 }

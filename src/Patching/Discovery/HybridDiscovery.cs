@@ -21,7 +21,7 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
             throw new ArgumentException($"the hybrid's screening fraction must be in (0, 1], got {fraction}");
         }
 
-        var graph = context.Patcher.Graph;
+        var graph = context.Graph;
         var scores = new EdgeAttributionPatching(integrated: true).Scores(context);
         int keep = Math.Max(1, (int)Math.Ceiling(graph.Edges.Count * fraction));
         var screened = Circuit.TopK(graph, scores, keep).Edges;

@@ -21,8 +21,19 @@ public sealed class EdgeMaskedForward
     private readonly GraphLayout _layout;
     private readonly HookedTransformerConfig _cfg;
 
-    public EdgeMaskedForward(HookedTransformer model, GraphLayout layout)
+    private readonly int _denseMinimumEdges;
+
+    /// <summary>The largest delta buffer a dense run allocates; above it a run falls back to per-edge subtraction.</summary>
+    private const long DenseMaximumBytes = 2L << 30;
+
+    /// <summary>
+    /// An engine for <paramref name="model"/> over <paramref name="layout"/>'s graph. Runs that ablate fewer than
+    /// <paramref name="denseMinimumEdges"/> edges subtract each edge's delta from its destination's input; from that many
+    /// on, deltas live in one buffer and corrections are matrix products (<c>int.MaxValue</c>: never).
+    /// </summary>
+    public EdgeMaskedForward(HookedTransformer model, GraphLayout layout, int denseMinimumEdges = 64)
     {
+        _denseMinimumEdges = denseMinimumEdges;
         _model = model;
         _layout = layout;
         _cfg = model.Config;
@@ -115,13 +126,16 @@ public sealed class EdgeMaskedForward
         }
 
         int start = resume ? entries.Select(x => _layout.DestinationLayer(x.Edge)).DefaultIfEmpty(_cfg.NLayers).Min() : 0;
-        var deltas = new Dictionary<int, Tensor>(); // source index -> (x_s - x̃_s) [V, b, p, d]
+        // many ablated edges: keep the deltas in one buffer so corrections are matrix products (SourceDeltas)
+        long denseBytes = (long)variants * _layout.Sources.Count * b * p * d * ablated.element_size();
+        bool dense = !_layout.NeuronLevel && entries.Count >= _denseMinimumEdges && denseBytes <= DenseMaximumBytes;
+        var deltas = new SourceDeltas(variants, _layout.Sources.Count, b, p, d, dense, ablated.dtype, ablated.device); // x_s − x̃_s
         foreach (var source in entries.Select(x => x.Edge.Source).Distinct())
         {
             if (GraphLayout.SourceLayer(source) < start)
             {
                 int s = _layout.SourceIndex(source);
-                deltas[s] = (clean.Outputs[s] - ablated[s]).unsqueeze(0).expand(variants, b, p, d);
+                deltas.Set(s, (clean.Outputs[s] - ablated[s]).unsqueeze(0).expand(variants, b, p, d));
             }
         }
 
@@ -138,9 +152,9 @@ public sealed class EdgeMaskedForward
         for (int l = start; l < _cfg.NLayers; l++)
         {
             using var layerScope = NewDisposeScope(); // frees each layer's intermediates; resid and new deltas move out
-            var before = deltas.Keys.ToHashSet();
+            var before = deltas.Sources.ToHashSet();
             resid = Layer(l, resid, entries, deltas, needed, ablated, variants, pos, posVariants, blocked, blockedPrompt, padding).MoveToOuterDisposeScope();
-            foreach (var key in deltas.Keys.Where(k => !before.Contains(k)))
+            foreach (var key in deltas.Sources.Where(k => !before.Contains(k)).ToList())
             {
                 deltas[key].MoveToOuterDisposeScope();
             }
@@ -158,7 +172,7 @@ public sealed class EdgeMaskedForward
 
     /// <summary>One block of a variant batch: attention with recomputed heads, then the MLP; returns resid_post <c>[V*b, p, d]</c>.</summary>
     private Tensor Layer(
-        int l, Tensor resid, List<(int Variant, Edge Edge)> entries, Dictionary<int, Tensor> deltas, HashSet<int> needed, Tensor ablated,
+        int l, Tensor resid, List<(int Variant, Edge Edge)> entries, SourceDeltas deltas, HashSet<int> needed, Tensor ablated,
         int variants, Tensor? pos, Tensor? posVariants, Tensor? blocked, Tensor? blockedPrompt, bool padding)
     {
         long b = resid.shape[0] / variants, p = resid.shape[1], d = _cfg.DModel;
@@ -178,7 +192,7 @@ public sealed class EdgeMaskedForward
             if (needed.Contains(s))
             {
                 var result = matmul(z.select(2, h), block.Attn.W_O[h]); // [V*b, p, d]: this head's output
-                deltas[s] = result.view(variants, b, p, d) - ablated[s];
+                deltas.Set(s, result.view(variants, b, p, d) - ablated[s]);
             }
         }
 
@@ -216,11 +230,17 @@ public sealed class EdgeMaskedForward
 
     private Tensor RecomputeHeads(
         TransformerBlock block, Tensor resid, Tensor? pos, Tensor? blockedPrompt, bool padding, Tensor z,
-        List<(int Variant, Edge Edge)> headEntries, Dictionary<int, Tensor> deltas, int variants)
+        List<(int Variant, Edge Edge)> headEntries, SourceDeltas deltas, int variants)
     {
         long b = resid.shape[0] / variants, p = resid.shape[1], d = _cfg.DModel;
         var residV = resid.view(variants, b, p, d);
         var pairs = headEntries.GroupBy(x => (x.Variant, x.Edge.Destination.Index)).OrderBy(g => g.Key).ToList();
+        int heads = _cfg.NHeads, slots = _layout.Channels * heads;
+        int Slot(Edge edge) => (_layout.Channels == 1 ? 0 : GraphLayout.Channel(edge) * heads) + edge.Destination.Index;
+        var triples = headEntries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source))).ToList();
+        var dense = deltas.PreferDense(triples.Count, slots, triples.Max(x => x.Item3) + 1)
+            ? deltas.Correction(triples, slots).view(variants, slots, b, p, d) // [V, slots, b, p, d]
+            : null;
         var inputs = new Tensor[3][];
         for (int c = 0; c < 3; c++)
         {
@@ -232,11 +252,19 @@ public sealed class EdgeMaskedForward
             var (variant, _) = pairs[t].Key;
             for (int c = 0; c < 3; c++)
             {
-                var channel = pairs[t].Where(x => _layout.Channels == 1 || GraphLayout.Channel(x.Edge) == c).ToList();
-                var x = residV[variant].clone(); // [b, p, d], corrected in place: one buffer however many edges
-                foreach (var (_, edge) in channel)
+                Tensor x;
+                if (dense is not null)
                 {
-                    x.sub_(deltas[_layout.SourceIndex(edge.Source)][variant]);
+                    x = residV[variant] - dense[variant, (_layout.Channels == 1 ? 0 : c * heads) + pairs[t].Key.Index]; // [b, p, d]
+                }
+                else
+                {
+                    var channel = pairs[t].Where(e => _layout.Channels == 1 || GraphLayout.Channel(e.Edge) == c).ToList();
+                    x = residV[variant].clone(); // [b, p, d], corrected in place: one buffer however many edges
+                    foreach (var (_, edge) in channel)
+                    {
+                        x.sub_(deltas[_layout.SourceIndex(edge.Source)][variant]);
+                    }
                 }
 
                 inputs[c][t] = Normalize(block.Ln1, x); // [b, p, d]
@@ -252,8 +280,8 @@ public sealed class EdgeMaskedForward
             k = k + pos;
         }
 
-        var heads = tensor(pairs.Select(g => (long)g.Key.Index).ToArray(), device: resid.device);
-        var zPairs = block.Attn.HeadZ(q, k, v, heads, blockedPrompt, padding); // [T, b, p, e]
+        var headIndices = tensor(pairs.Select(g => (long)g.Key.Index).ToArray(), device: resid.device);
+        var zPairs = block.Attn.HeadZ(q, k, v, headIndices, blockedPrompt, padding); // [T, b, p, e]
         var patched = z.reshape(variants, b, p, _cfg.NHeads, _cfg.DHead).clone(); // [V, b, p, h, e]
         for (int t = 0; t < pairs.Count; t++)
         {
@@ -266,7 +294,7 @@ public sealed class EdgeMaskedForward
 
     private Tensor WholeMlp(
         TransformerBlock block, Mlp mlp, int layer, Tensor mlpIn, List<(int Variant, Edge Edge)> mlpEntries,
-        Dictionary<int, Tensor> deltas, HashSet<int> needed, Tensor ablated, int variants)
+        SourceDeltas deltas, HashSet<int> needed, Tensor ablated, int variants)
     {
         long b = mlpIn.shape[0] / variants, p = mlpIn.shape[1], d = _cfg.DModel;
         var x = mlpEntries.Count == 0 ? mlpIn : mlpIn - Correction(mlpEntries, deltas, variants).view(variants * b, p, d);
@@ -274,7 +302,7 @@ public sealed class EdgeMaskedForward
         int s = _layout.SourceIndex(Node.Mlp(layer));
         if (needed.Contains(s))
         {
-            deltas[s] = mlpOut.view(variants, b, p, d) - ablated[s];
+            deltas.Set(s, mlpOut.view(variants, b, p, d) - ablated[s]);
         }
 
         return mlpOut;
@@ -282,7 +310,7 @@ public sealed class EdgeMaskedForward
 
     private Tensor NeuronMlp(
         TransformerBlock block, Mlp mlp, int layer, Tensor mlpIn, List<(int Variant, Edge Edge)> mlpEntries,
-        Dictionary<int, Tensor> deltas, HashSet<int> needed, Tensor ablated, int variants)
+        SourceDeltas deltas, HashSet<int> needed, Tensor ablated, int variants)
     {
         long b = mlpIn.shape[0] / variants, p = mlpIn.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
         var (pre, preLinear) = mlp.PreActivations(Normalize(block.Ln2, mlpIn)); // [V*b, p, m]
@@ -323,7 +351,7 @@ public sealed class EdgeMaskedForward
             if (needed.Contains(s))
             {
                 var output = post.select(2, n).unsqueeze(-1) * mlp.W_out[n]; // [V*b, p, d]
-                deltas[s] = output.view(variants, b, p, d) - ablated[s];
+                deltas.Set(s, output.view(variants, b, p, d) - ablated[s]);
             }
         }
 
@@ -331,8 +359,15 @@ public sealed class EdgeMaskedForward
     }
 
     /// <summary>Σ over each variant's ablated edges into one destination of (x_s − x̃_s): <c>[V, b, p, d]</c>.</summary>
-    private Tensor Correction(List<(int Variant, Edge Edge)> entries, Dictionary<int, Tensor> deltas, int variants)
+    private Tensor Correction(List<(int Variant, Edge Edge)> entries, SourceDeltas deltas, int variants)
     {
+        var triples = entries.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
+        if (deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
+        {
+            var first = deltas[triples[0].Item3]; // [V, b, p, d]
+            return deltas.Correction(triples, 1).view(first.shape);
+        }
+
         Tensor? sum = null;
         foreach (var group in entries.GroupBy(x => x.Variant))
         {

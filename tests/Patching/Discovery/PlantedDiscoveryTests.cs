@@ -71,6 +71,26 @@ public sealed class PlantedDiscoveryTests(ITestOutputHelper output)
         Assert.Equal(5, result.Circuit.Count);
     }
 
+    // Under zero ablation every planted edge's delta is nonzero and every other edge reads or writes a zero weight, so
+    // both methods must put every planted edge strictly above every other edge. Plain EAP's planted q/k scores are tiny
+    // (the hard attention saturates: gradients ~1e-22), but they are not zero, and every other edge's score is exactly 0.
+    [Theory]
+    [InlineData("planted-induction", "eap")]
+    [InlineData("planted-induction", "eap-ig")]
+    [InlineData("planted-ioi", "eap")]
+    [InlineData("planted-ioi", "eap-ig")]
+    public void Attribution_under_zero_ablation_ranks_every_planted_edge_above_every_other_edge(string model, string method)
+    {
+        using var run = PlantedRun.Create(model, new ZeroAblation());
+        var result = DiscoveryCatalog.Create(method).Discover(run.Context(new DiscoveryOptions { TopK = run.GroundTruth.Count, IgSteps = 5 }, new LogitDifferenceMetric()));
+        var others = run.Graph.Edges.Where(e => !run.GroundTruth.Contains(e)).ToList();
+        double lowestPlanted = run.GroundTruth.Edges.Min(e => Math.Abs(result.Scores[e]));
+        double highestOther = others.Max(e => Math.Abs(result.Scores[e]));
+        output.WriteLine($"{model} {method}: lowest planted |score| {lowestPlanted:G3}, highest other {highestOther:G3}");
+        Assert.True(lowestPlanted > highestOther, $"lowest planted |score| {lowestPlanted:G3} vs highest other {highestOther:G3}");
+        Assert.Equal(run.GroundTruth, result.Circuit);
+    }
+
     /// <summary>The planted model, its built-in task as tensors, the q/k/v graph, a patcher and the ground truth.</summary>
     private sealed class PlantedRun : IDisposable
     {

@@ -1,0 +1,99 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace CircuitFinder.Reports.Wiki;
+
+/// <summary>PNG plots for the wiki (ScottPlot): a score's heat map over layer × head, and each head's score against training step.</summary>
+public static class WikiPlots
+{
+    /// <summary>
+    /// The heat map of one score: a row per layer (layer 0 on top), a column per head, missing scores blank, with a
+    /// colour bar. Returns PNG bytes.
+    /// </summary>
+    public static byte[] HeatMap(WikiHeadTable table, string column)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var values = new double[table.NLayers, table.NHeads];
+        for (int l = 0; l < table.NLayers; l++)
+        {
+            for (int h = 0; h < table.NHeads; h++)
+            {
+                values[l, h] = table.Score(column, (l * table.NHeads) + h) ?? double.NaN;
+            }
+        }
+
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.FlipVertically = true;
+        plot.Add.ColorBar(map);
+        plot.Title($"{table.Model}: {column}");
+        plot.XLabel("head");
+        plot.YLabel("layer");
+        plot.Axes.Bottom.TickGenerator = Ticks(table.NHeads, i => i.ToString(CultureInfo.InvariantCulture));
+        plot.Axes.Left.TickGenerator = Ticks(table.NLayers, i => i.ToString(CultureInfo.InvariantCulture));
+        int width = Math.Clamp(160 + (table.NHeads * 40), 360, 1200), height = Math.Clamp(120 + (table.NLayers * 40), 260, 1000);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// Each head's <paramref name="column"/> score against training step (x on a log scale, log10(step + 1)), one line
+    /// per head. <paramref name="steps"/> are the checkpoints in step order. Returns PNG bytes.
+    /// </summary>
+    public static byte[] StepCurves(IReadOnlyList<WikiHeadTable> steps, string column)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var plot = new Plot();
+        var xs = steps.Select(t => Math.Log10((t.Step ?? 0) + 1.0)).ToArray();
+        var first = steps[0];
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < first.NLayers * first.NHeads; i++)
+        {
+            var ys = steps.Select(t => t.Score(column, i) ?? double.NaN).ToArray();
+            if (ys.All(double.IsNaN))
+            {
+                continue;
+            }
+
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = WikiHeadTable.HeadName(i / first.NHeads, i % first.NHeads);
+            line.Color = palette.GetColor(i);
+        }
+
+        var (positions, labels) = SpacedTicks(xs, steps.Select(t => (t.Step ?? 0).ToString(CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
+        plot.Title($"{column} by training step");
+        plot.XLabel("step (log scale)");
+        plot.YLabel(column);
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(900, 420, ImageFormat.Png);
+    }
+
+    /// <summary>Step ticks at least 0.2 log-units apart (the last step always shown), so labels do not overlap.</summary>
+    private static (double[] Positions, string[] Labels) SpacedTicks(double[] xs, string[] labels)
+    {
+        var kept = new List<int>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            if (kept.Count > 0 && xs[i] - xs[kept[^1]] < 0.2)
+            {
+                if (i != xs.Length - 1)
+                {
+                    continue;
+                }
+
+                kept.RemoveAt(kept.Count - 1);
+            }
+
+            kept.Add(i);
+        }
+
+        return (kept.Select(i => xs[i]).ToArray(), kept.Select(i => labels[i]).ToArray());
+    }
+
+    private static ScottPlot.TickGenerators.NumericManual Ticks(int count, Func<int, string> label)
+    {
+        var positions = Enumerable.Range(0, count).Select(i => (double)i).ToArray();
+        return new ScottPlot.TickGenerators.NumericManual(positions, Enumerable.Range(0, count).Select(label).ToArray());
+    }
+}

@@ -1,0 +1,66 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model.Loading;
+using CircuitFinder.Patching;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Discovery;
+using CircuitFinder.Patching.Metrics;
+using CircuitFinder.Tasks;
+using Xunit;
+
+namespace CircuitFinder.Tests.Patching.Discovery;
+
+/// <summary>
+/// <c>--batch</c>: splitting a task's prompts into batches changes memory, not results — metrics of edge sets, EAP-IG
+/// scores and ACDC's circuit equal those of one batch holding every prompt (mean ablation still averages the whole task).
+/// </summary>
+public sealed class BatchedDiscoveryTests
+{
+    [Theory]
+    [InlineData("resample")]
+    [InlineData("mean")]
+    public void Batches_of_five_give_the_metrics_scores_and_circuit_of_one_batch(string ablationName)
+    {
+        using var loaded = ModelLoader.Load("zoo:planted-ioi");
+        var c = loaded.Model.Config;
+        Assert.True(TaskGeneratorCatalog.TryCreate("planted-ioi", out var generator));
+        using var all = TaskBatch.From(generator!.Generate(17, seed: 3, loaded.Tokenizer, c.DVocab));
+        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        var ablation = AblationCatalog.Create(ablationName);
+        var options = new DiscoveryOptions { Threshold = 0.05, IgSteps = 3 };
+        using var one = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: null, seed: 0);
+        using var five = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: 5, seed: 0);
+        Assert.Single(one.Batches);
+        Assert.Equal([5L, 5L, 5L, 2L], five.Batches.Select(b => b.Count));
+        var whole = new DiscoveryContext(loaded.Model, one.Batches, new LogitDifferenceMetric(), options);
+        var split = new DiscoveryContext(loaded.Model, five.Batches, new LogitDifferenceMetric(), options);
+
+        var random = new Random(7);
+        var sets = Enumerable.Range(0, 6).Select(i => (IReadOnlyCollection<Edge>)graph.Edges.Where(_ => random.NextDouble() < i / 6.0).ToList()).ToList();
+        var expected = whole.MetricOf(sets);
+        var actual = split.MetricOf(sets);
+        for (int i = 0; i < sets.Count; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"set {i} ({sets[i].Count} edges): {expected[i]} vs {actual[i]}");
+        }
+
+        var eapIg = new EdgeAttributionPatching(integrated: true);
+        var scoresWhole = eapIg.Discover(whole with { Options = options with { TopK = 10, Threshold = null } }).Scores;
+        var scoresSplit = eapIg.Discover(split with { Options = options with { TopK = 10, Threshold = null } }).Scores;
+        double largest = scoresWhole.Values.Max(Math.Abs);
+        Assert.True(largest > 0.1, $"EAP-IG scores are all tiny ({largest})");
+        Assert.All(graph.Edges, e => Assert.True(Math.Abs(scoresWhole[e] - scoresSplit[e]) <= 1e-5 * largest, $"{e.Id}: {scoresWhole[e]} vs {scoresSplit[e]}"));
+
+        Assert.Equal(new Acdc().Discover(whole).Circuit, new Acdc().Discover(split).Circuit);
+    }
+
+    [Fact]
+    public void A_batch_size_that_is_not_positive_is_refused()
+    {
+        using var loaded = ModelLoader.Load("zoo:planted-ioi");
+        var c = loaded.Model.Config;
+        Assert.True(TaskGeneratorCatalog.TryCreate("planted-ioi", out var generator));
+        using var all = TaskBatch.From(generator!.Generate(4, seed: 3, loaded.Tokenizer, c.DVocab));
+        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Head);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PromptBatches.Create(loaded.Model, graph, all, new ResampleAblation(), 0, 0));
+    }
+}
