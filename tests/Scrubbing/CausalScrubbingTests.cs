@@ -61,6 +61,17 @@ public sealed class CausalScrubbingTests
     }
 
     [Fact]
+    public void Given_the_trained_two_layer_model_then_the_induction_hypothesis_over_every_layer_1_head_recovers_more_than_over_L1H2_alone()
+    {
+        using var run = Scrub("attn-only-2l", "induction");
+        var single = run.Scrubber.Run(run.Read("attn-only-2l-induction.hypothesis.json"), Fast);
+        var all = run.Scrubber.Run(run.Read("attn-only-2l-induction-all-heads.hypothesis.json"), Fast);
+        Assert.InRange(single.LossRecovered.Value, 0.15, 0.45); // docs/verification.md: 28% at --n 200, 8 draws
+        Assert.InRange(all.LossRecovered.Value, 0.6, 0.9); // 73%
+        Assert.True(all.LossRecovered.Low > single.LossRecovered.High);
+    }
+
+    [Fact]
     public void Given_a_budget_smaller_than_the_tree_then_scrubbing_refuses_and_names_the_node_level_approximation()
     {
         using var run = Scrub("planted-induction", "induction");
