@@ -1,6 +1,6 @@
 namespace CircuitFinder.Scrubbing;
 
-/// <summary>Marks the assembly; this layer is filled by a later issue.</summary>
+/// <summary>Marks the assembly (architecture tests name it).</summary>
 public static class AssemblyMarker
 {
 }
