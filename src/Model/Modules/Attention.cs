@@ -176,7 +176,7 @@ public sealed class Attention : nn.Module
         var z = Z(queryInput, keyInput, valueInput, blocked, maskHasPadding); // [b, p, h, e]
         if (NeedsResult(useAttnResult))
         {
-            return PerHeadResults(z).sum(2).add_(_bO);
+            return PerHeadResults(z).sum(2).add_(_bO, Scalars.One);
         }
 
         return Output(z);
@@ -252,7 +252,7 @@ public sealed class Attention : nn.Module
     public Tensor HeadZ(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor heads, Tensor? blocked, bool maskHasPadding)
     {
         Tensor Project(Tensor x, Tensor w, Tensor b, Tensor index) =>
-            einsum("tbpd,tde->tbpe", x, w.index_select(0, index)).add_(b.index_select(0, index).unsqueeze(1).unsqueeze(1)); // [T, b, p, e]
+            einsum("tbpd,tde->tbpe", x, w.index_select(0, index)).add_(b.index_select(0, index).unsqueeze(1).unsqueeze(1), Scalars.One); // [T, b, p, e]
 
         var keyHeads = _groupSize == 1 ? heads : heads.div(_groupSize, RoundingMode.floor); // [T]
         var q = Project(queryInput, _wQ, _bQ, heads);
@@ -294,7 +294,7 @@ public sealed class Attention : nn.Module
     {
         if (input.dim() == 4)
         {
-            return einsum("bphd,hde->bphe", input, w).add(b); // [b, p, h, e]
+            return einsum("bphd,hde->bphe", input, w).add(b, Scalars.One); // [b, p, h, e]
         }
 
         long batch = input.shape[0], pos = input.shape[1], d = input.shape[2], h = w.shape[0], e = w.shape[2];
@@ -315,7 +315,7 @@ public sealed class Attention : nn.Module
 
         long batch = input.shape[0], pos = input.shape[1], h = input.shape[2], d = input.shape[3], kv = w.shape[0], e = w.shape[2];
         var grouped = input.view(batch, pos, kv, _groupSize, d); // [b, p, kv, g, d]
-        return einsum("bpkgd,kde->bpkge", grouped, w).add(b.unsqueeze(1)).reshape(batch, pos, h, e); // [b, p, h, e]
+        return einsum("bpkgd,kde->bpkge", grouped, w).add(b.unsqueeze(1), Scalars.One).reshape(batch, pos, h, e); // [b, p, h, e]
     }
 
     /// <summary>A key/value tensor with a leading head axis, repeated for each query head of its group.</summary>

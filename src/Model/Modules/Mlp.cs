@@ -146,7 +146,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         if (x.dim() == 4)
         {
             var perNeuron = einsum("bpmd,dm->bpm", x, w); // [b, p, m]
-            return b is null ? perNeuron : perNeuron.add_(b);
+            return b is null ? perNeuron : perNeuron.add_(b, Scalars.One);
         }
 
         long batch = x.shape[0], pos = x.shape[1], d = _cfg.DModel, m = _cfg.DMlp;

@@ -74,7 +74,7 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
 
         if (_b is not null)
         {
-            x = x + _b;
+            x = x.add(_b, Scalars.One);
         }
 
         return _hookNormalized.forward(x).MoveToOuterDisposeScope();

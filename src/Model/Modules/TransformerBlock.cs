@@ -141,18 +141,18 @@ public sealed class TransformerBlock : nn.Module
         var attnOut = _hookAttnOut.forward(_attn.Forward(qIn, kIn, vIn, blocked, options.UseAttnResult, options.MaskHasPadding));
         if (_mlp is null)
         {
-            return _hookResidPost.forward(residPre + attnOut);
+            return _hookResidPost.forward(residPre.add(attnOut, Scalars.One));
         }
 
         if (_cfg.ParallelAttnMlp)
         {
             var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, MlpIn(residPre))));
-            return _hookResidPost.forward(residPre + attnOut + mlpOutParallel);
+            return _hookResidPost.forward(residPre.add(attnOut, Scalars.One).add_(mlpOutParallel, Scalars.One));
         }
 
-        var residMid = _hookResidMid.forward(residPre + attnOut);
+        var residMid = _hookResidMid.forward(residPre.add(attnOut, Scalars.One));
         var mlpOut = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, MlpIn(residMid))));
-        return _hookResidPost.forward(residMid + mlpOut);
+        return _hookResidPost.forward(residMid.add(mlpOut, Scalars.One));
     }
 
     /// <summary>The MLP's own copy of its input at <c>hook_mlp_in</c> (TransformerLens' <c>use_hook_mlp_in</c>), only when hooked.</summary>

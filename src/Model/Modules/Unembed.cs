@@ -29,6 +29,6 @@ public sealed class Unembed : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         // x: [batch, pos, d_model] -> [batch, pos, d_vocab_out]
-        return matmul(x, _wU).add_(_bU);
+        return matmul(x, _wU).add_(_bU, Scalars.One);
     }
 }

@@ -77,12 +77,12 @@ public sealed class EdgeMaskedForward
             var attnOut = block.Attn.Output(z); // [b, p, d], the same operation as the plain forward
             if (block.MlpModule is not { } mlp)
             {
-                resid = (resid + attnOut).MoveToOuterDisposeScope();
+                resid = resid.add(attnOut, Scalars.One).MoveToOuterDisposeScope();
                 MoveOut(outputs, l);
                 continue;
             }
 
-            var mlpIn = _cfg.ParallelAttnMlp ? resid : resid + attnOut; // [b, p, d]
+            var mlpIn = _cfg.ParallelAttnMlp ? resid : resid.add(attnOut, Scalars.One); // [b, p, d]
             var post = mlp.Post(Normalize(block.Ln2, mlpIn)); // [b, p, m]
             var mlpOut = mlp.Output(post); // [b, p, d]
             if (_layout.NeuronLevel)
@@ -98,7 +98,7 @@ public sealed class EdgeMaskedForward
                 outputs[_layout.SourceIndex(Node.Mlp(l))] = mlpOut;
             }
 
-            resid = (_cfg.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut).MoveToOuterDisposeScope();
+            resid = (_cfg.ParallelAttnMlp ? resid.add(attnOut, Scalars.One).add_(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One)).MoveToOuterDisposeScope();
             MoveOut(outputs, l);
         }
 
@@ -198,15 +198,15 @@ public sealed class EdgeMaskedForward
 
         if (block.MlpModule is not { } mlp)
         {
-            return resid + attnOut;
+            return resid.add(attnOut, Scalars.One);
         }
 
-        var mlpIn = _cfg.ParallelAttnMlp ? resid : resid + attnOut; // [V*b, p, d]
+        var mlpIn = _cfg.ParallelAttnMlp ? resid : resid.add(attnOut, Scalars.One); // [V*b, p, d]
         var mlpEntries = layerEntries.Where(x => x.Edge.Destination.Kind is NodeKind.Mlp or NodeKind.Neuron).ToList();
         var mlpOut = _layout.NeuronLevel
             ? NeuronMlp(block, mlp, l, mlpIn, mlpEntries, deltas, needed, ablated, variants)
             : WholeMlp(block, mlp, l, mlpIn, mlpEntries, deltas, needed, ablated, variants);
-        return _cfg.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut;
+        return _cfg.ParallelAttnMlp ? resid.add(attnOut, Scalars.One).add_(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
     }
 
     /// <summary>Moves layer <paramref name="layer"/>'s recorded source outputs out of the layer's dispose scope.</summary>
