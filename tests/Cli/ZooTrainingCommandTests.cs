@@ -4,6 +4,7 @@ using Xunit;
 namespace CircuitFinder.Tests.Cli;
 
 /// <summary><c>circuitfinder zoo train</c>: writes the model folder, training.json and checkpoints; bad input is exit code 2.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class ZooTrainingCommandTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();

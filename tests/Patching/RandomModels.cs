@@ -116,7 +116,7 @@ public static class RandomModels
 
     /// <summary>
     /// The same model with float64 weights, for finite-difference oracles. Modules create their weights in the default
-    /// dtype, which is process-wide: only tests in the <see cref="Float64Collection"/> (run alone) may call this.
+    /// dtype, which is process-wide: only tests in the <see cref="SerialCollection"/> (run alone) may call this.
     /// </summary>
     public static HookedTransformer Float64Model(HookedTransformerConfig config, int seed)
     {

@@ -4,6 +4,7 @@ using Xunit;
 namespace CircuitFinder.Tests.Model.Training;
 
 /// <summary>Training is reproducible: the same recipe, seed, steps and thread count give the same loss.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class TrainingDeterminismTests
 {
     // Measured on the 2-core development machine (1 thread, TorchSharp-cpu 0.107.0): attn-only-1l, seed 42, 30 steps.

@@ -15,7 +15,7 @@ namespace CircuitFinder.Tests.Patching.Attribution;
 /// patch taken a small step ε towards the ablated value; EAP-IG over the input embeddings must add up, over the input
 /// node's edges, to the metric's change between the corrupted and the clean prompts (completeness).
 /// </summary>
-[Collection(Float64Collection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class EdgeAttributionTests
 {
     private static readonly int Seed = Enumerable.Range(0, 200).First(s =>
