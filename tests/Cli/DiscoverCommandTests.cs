@@ -105,6 +105,30 @@ public sealed class DiscoverCommandTests
         Assert.False(File.Exists(folder.File("circuit.json")));
     }
 
+    [Theory]
+    [InlineData("--edges", "5", "--budget", "10")]
+    [InlineData("--budget", "0", null, null)]
+    [InlineData("--budget", "150", null, null)]
+    [InlineData("--edges", "-3", null, null)]
+    [InlineData(null, null, null, null)]
+    public void EAP_needs_exactly_one_valid_selection(string? option, string? value, string? option2, string? value2)
+    {
+        using var folder = new TemporaryFolder();
+        var args = new List<string> { "discover", "--model", "zoo:attn-only-2l", "--task", "induction", "--method", "eap", "--out", folder.Path };
+        foreach (var (o, v) in new[] { (option, value), (option2, value2) })
+        {
+            if (o is not null)
+            {
+                args.AddRange([o, v!]);
+            }
+        }
+
+        var run = CliRun.Of([.. args]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--", run.Stderr);
+        Assert.False(File.Exists(folder.File("circuit.json")));
+    }
+
     [Fact]
     public void ACDC_without_a_threshold_is_refused()
     {

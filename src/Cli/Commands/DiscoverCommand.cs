@@ -76,6 +76,17 @@ public static class DiscoverCommand
                     throw new BadInputException($"--method {methodName} takes --threshold τ (and no --edges/--budget)");
                 }
 
+                int selections = (options.Threshold is null ? 0 : 1) + (options.TopK is null ? 0 : 1) + (options.BudgetPercent is null ? 0 : 1);
+                if (selections != 1)
+                {
+                    throw new BadInputException($"--method {methodName} selects its circuit by exactly one of --threshold, --edges or --budget (got {selections})");
+                }
+
+                if (options.TopK is < 0 || options.BudgetPercent is <= 0 or > 100 || options.Threshold is { } t && (double.IsNaN(t) || double.IsInfinity(t)))
+                {
+                    throw new BadInputException("--edges must not be negative, --budget must be in (0, 100] and --threshold must be a finite number");
+                }
+
                 string folder = parse.GetValue(outDir)!;
                 ReportFiles.EnsureWritable(folder);
                 using var loaded = model.Load(parse);
