@@ -197,7 +197,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
             }
             else
             {
-                residual = embed + posEmbed;
+                residual = embed.add(posEmbed, Scalars.One);
             }
         }
 

@@ -56,7 +56,7 @@ public sealed class RotaryEmbedding : IDisposable
         var first = rotating.narrow(-1, 0, _dim / 2);
         var second = rotating.narrow(-1, _dim / 2, _dim / 2);
         var rotatedHalf = cat([second.neg(), first], -1); // [..., r]
-        var rotated = (rotating * cos) + (rotatedHalf * sin); // [..., r]
+        var rotated = (rotating * cos).add_(rotatedHalf * sin, Scalars.One); // [..., r]
         return _dim == e ? rotated : cat([rotated, x.narrow(-1, _dim, e - _dim)], -1); // [..., e]
     }
 

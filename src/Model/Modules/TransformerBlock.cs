@@ -119,8 +119,8 @@ public sealed class TransformerBlock : nn.Module
             if (shortformerPos is not null)
             {
                 var pos = shortformerPos.unsqueeze(2); // [b, p, 1, d]
-                qIn = qIn + pos;
-                kIn = kIn + pos;
+                qIn = qIn.add(pos, Scalars.One);
+                kIn = kIn.add(pos, Scalars.One);
             }
         }
         else
@@ -128,7 +128,7 @@ public sealed class TransformerBlock : nn.Module
             var normalized = Normalize(_ln1, residPre);
             if (shortformerPos is not null)
             {
-                qIn = normalized + shortformerPos;
+                qIn = normalized.add(shortformerPos, Scalars.One);
                 kIn = qIn;
                 vIn = normalized;
             }

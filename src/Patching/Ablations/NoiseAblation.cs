@@ -1,4 +1,5 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Model;
 using CircuitFinder.Patching.Engine;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class NoiseAblation : IAblation
         var embeddings = input.CleanRecord.Outputs[engine.Layout.SourceIndex(Node.Input)]; // [b, p, d]
         double sigma = embeddings.std().item<float>() * Scale;
         var noise = randn(embeddings.shape, generator: new Generator((ulong)input.Seed)).to(embeddings.device) * sigma;
-        using var record = engine.Record(input.Clean, embeddings + noise);
+        using var record = engine.Record(input.Clean, embeddings.add(noise, Scalars.One));
         return record.Outputs.clone().MoveToOuterDisposeScope();
     }
 }

@@ -47,22 +47,22 @@ internal static class DestinationGradients
             var v = normalized[slots.Channels == 1 ? 0 : 2];
             if (shortformer is not null)
             {
-                q = q + shortformer;
-                k = k + shortformer;
+                q = q.add(shortformer, Scalars.One);
+                k = k.add(shortformer, Scalars.One);
             }
 
             var attnOut = block.Attn.Output(block.Attn.Z(q, k, v, blocked, padding)); // [b, p, d]
             if (block.MlpModule is not { } mlp)
             {
-                resid = resid + attnOut;
+                resid = resid.add(attnOut, Scalars.One);
                 continue;
             }
 
-            var mlpIn = c.ParallelAttnMlp ? resid : resid + attnOut; // [b, p, d]
+            var mlpIn = c.ParallelAttnMlp ? resid : resid.add(attnOut, Scalars.One); // [b, p, d]
             var mlpView = mlpIn.view(b, p, d);
             wrt.Add(mlpView);
             var mlpOut = mlp.forward(Normalize(block.Ln2, mlpView)); // [b, p, d]
-            resid = c.ParallelAttnMlp ? resid + attnOut + mlpOut : mlpIn + mlpOut;
+            resid = c.ParallelAttnMlp ? resid.add(attnOut, Scalars.One).add(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
         }
 
         var final = resid.view(b, p, d);

@@ -224,7 +224,7 @@ public sealed class EdgeMaskedForward
     private Tensor AttentionZ(TransformerBlock block, Tensor resid, Tensor? pos, Tensor? blocked, bool padding)
     {
         var x = Normalize(block.Ln1, resid); // [n, p, d]
-        var qk = pos is null ? x : x + pos;
+        var qk = pos is null ? x : x.add(pos, Scalars.One);
         return block.Attn.Z(qk, qk, x, blocked, padding); // [n, p, h, e]
     }
 
@@ -276,8 +276,8 @@ public sealed class EdgeMaskedForward
         var v = stack(inputs[2]); // [T, b, p, d]
         if (pos is not null)
         {
-            q = q + pos;
-            k = k + pos;
+            q = q.add(pos, Scalars.One);
+            k = k.add(pos, Scalars.One);
         }
 
         var headIndices = tensor(pairs.Select(g => (long)g.Key.Index).ToArray(), device: resid.device);
@@ -407,7 +407,7 @@ public sealed class EdgeMaskedForward
         }
 
         var pos = posEmbed.forward(tokens); // [b, p, d]
-        return _cfg.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer ? (embed, pos) : (embed + pos, null);
+        return _cfg.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer ? (embed, pos) : (embed.add(pos, Scalars.One), null);
     }
 
     private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
