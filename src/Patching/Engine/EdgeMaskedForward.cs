@@ -178,12 +178,13 @@ public sealed class EdgeMaskedForward
         long b = resid.shape[0] / variants, p = resid.shape[1], d = _cfg.DModel;
         var block = _model.Blocks[l];
         var layerEntries = entries.Where(x => _layout.DestinationLayer(x.Edge) == l).ToList();
-        var z = AttentionZ(block, resid, posVariants, blocked, padding); // [V*b, p, h, e]
         var headEntries = layerEntries.Where(x => x.Edge.Destination.Kind == NodeKind.AttentionHead).ToList();
-        if (headEntries.Count > 0)
-        {
-            z = RecomputeHeads(block, resid, pos, blockedPrompt, padding, z, headEntries, deltas, variants);
-        }
+        // when every head of every variant is recomputed (late in ACDC, the hybrid's tests), the batched z is not needed
+        bool allRecomputed = headEntries.Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().Count() == variants * _cfg.NHeads;
+        var batched = allRecomputed ? null : AttentionZ(block, resid, posVariants, blocked, padding); // [V*b, p, h, e]
+        var z = headEntries.Count > 0
+            ? RecomputeHeads(block, resid, pos, blockedPrompt, padding, batched, headEntries, deltas, variants)
+            : batched!;
 
         var attnOut = block.Attn.Output(z); // [V*b, p, d], the same operation as the plain forward
         for (int h = 0; h < _cfg.NHeads; h++)
@@ -229,7 +230,7 @@ public sealed class EdgeMaskedForward
     }
 
     private Tensor RecomputeHeads(
-        TransformerBlock block, Tensor resid, Tensor? pos, Tensor? blockedPrompt, bool padding, Tensor z,
+        TransformerBlock block, Tensor resid, Tensor? pos, Tensor? blockedPrompt, bool padding, Tensor? z,
         List<(int Variant, Edge Edge)> headEntries, SourceDeltas deltas, int variants)
     {
         long b = resid.shape[0] / variants, p = resid.shape[1], d = _cfg.DModel;
@@ -282,7 +283,9 @@ public sealed class EdgeMaskedForward
 
         var headIndices = tensor(pairs.Select(g => (long)g.Key.Index).ToArray(), device: resid.device);
         var zPairs = block.Attn.HeadZ(q, k, v, headIndices, blockedPrompt, padding); // [T, b, p, e]
-        var patched = z.reshape(variants, b, p, _cfg.NHeads, _cfg.DHead).clone(); // [V, b, p, h, e]
+        var patched = z is null
+            ? empty([variants, b, p, _cfg.NHeads, _cfg.DHead], zPairs.dtype, zPairs.device) // every slot is filled below
+            : z.reshape(variants, b, p, _cfg.NHeads, _cfg.DHead).clone(); // [V, b, p, h, e]
         for (int t = 0; t < pairs.Count; t++)
         {
             var (variant, head) = pairs[t].Key;
