@@ -113,9 +113,9 @@ public sealed class TransformerBlock : nn.Module
         if (NeedsSplitInput(options.UseSplitQkvInput))
         {
             var repeated = residPre.unsqueeze(2).expand(-1, -1, _cfg.NHeads, -1); // [b, p, h, d]
-            qIn = Normalize(_ln1, _hookQInput.forward(repeated.clone()));
-            kIn = Normalize(_ln1, _hookKInput.forward(repeated.clone()));
-            vIn = Normalize(_ln1, _hookVInput.forward(repeated.clone()));
+            qIn = _ln1.ApplyTo(_hookQInput.forward(repeated.clone()));
+            kIn = _ln1.ApplyTo(_hookKInput.forward(repeated.clone()));
+            vIn = _ln1.ApplyTo(_hookVInput.forward(repeated.clone()));
             if (shortformerPos is not null)
             {
                 var pos = shortformerPos.unsqueeze(2); // [b, p, 1, d]
@@ -125,7 +125,7 @@ public sealed class TransformerBlock : nn.Module
         }
         else
         {
-            var normalized = Normalize(_ln1, residPre);
+            var normalized = _ln1.ApplyTo(residPre);
             if (shortformerPos is not null)
             {
                 qIn = normalized.add(shortformerPos, Scalars.One);
@@ -146,17 +146,15 @@ public sealed class TransformerBlock : nn.Module
 
         if (_cfg.ParallelAttnMlp)
         {
-            var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, MlpIn(residPre))));
+            var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(_ln2.ApplyTo(MlpIn(residPre))));
             return _hookResidPost.forward(residPre.add(attnOut, Scalars.One).add_(mlpOutParallel, Scalars.One));
         }
 
         var residMid = _hookResidMid.forward(residPre.add(attnOut, Scalars.One));
-        var mlpOut = _hookMlpOut.forward(_mlp.forward(Normalize(_ln2, MlpIn(residMid))));
+        var mlpOut = _hookMlpOut.forward(_mlp.forward(_ln2.ApplyTo(MlpIn(residMid))));
         return _hookResidPost.forward(residMid.add(mlpOut, Scalars.One));
     }
 
     /// <summary>The MLP's own copy of its input at <c>hook_mlp_in</c> (TransformerLens' <c>use_hook_mlp_in</c>), only when hooked.</summary>
     private Tensor MlpIn(Tensor x) => _hookMlpIn.HasHooks ? _hookMlpIn.forward(x.clone()) : x;
-
-    private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
 }

@@ -41,7 +41,7 @@ internal static class DestinationGradients
         {
             var views = Enumerable.Range(0, slots.Channels).Select(_ => resid.unsqueeze(2).expand(b, p, h, d)).ToArray(); // [b, p, h, d] each
             wrt.AddRange(views);
-            var normalized = views.Select(v => Normalize(block.Ln1, v)).ToArray();
+            var normalized = views.Select(v => block.Ln1.ApplyTo(v)).ToArray();
             var q = normalized[0];
             var k = normalized[slots.Channels == 1 ? 0 : 1];
             var v = normalized[slots.Channels == 1 ? 0 : 2];
@@ -61,7 +61,7 @@ internal static class DestinationGradients
             var mlpIn = c.ParallelAttnMlp ? resid : resid.add(attnOut, Scalars.One); // [b, p, d]
             var mlpView = mlpIn.view(b, p, d);
             wrt.Add(mlpView);
-            var mlpOut = mlp.forward(Normalize(block.Ln2, mlpView)); // [b, p, d]
+            var mlpOut = mlp.forward(block.Ln2.ApplyTo(mlpView)); // [b, p, d]
             resid = c.ParallelAttnMlp ? resid.add(attnOut, Scalars.One).add(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
         }
 
@@ -73,7 +73,7 @@ internal static class DestinationGradients
             read = final.gather(1, input.ReadPositions.to(ScalarType.Int64).view(b, 1, 1).expand(b, 1, d)).squeeze(1); // [b, d]
         }
 
-        var logits = model.Unembed.forward(Normalize(model.LnFinal, read)); // [b, v] or [b, p, v]
+        var logits = model.Unembed.forward(model.LnFinal.ApplyTo(read)); // [b, v] or [b, p, v]
         var value = metric.PerPrompt(logits.unsqueeze(0), target).mean();
         var grads = TorchSharp.torch.autograd.grad([value], wrt, allow_unused: true);
         using var noGrad = no_grad();
@@ -106,6 +106,4 @@ internal static class DestinationGradients
         using var alpha = weight.ToScalar(); // held until libtorch is done with it (see Model.Scalars)
         rows.add_(aligned, alpha);
     }
-
-    private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
 }

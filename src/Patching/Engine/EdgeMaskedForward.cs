@@ -83,7 +83,7 @@ public sealed class EdgeMaskedForward
             }
 
             var mlpIn = _cfg.ParallelAttnMlp ? resid : resid.add(attnOut, Scalars.One); // [b, p, d]
-            var post = mlp.Post(Normalize(block.Ln2, mlpIn)); // [b, p, m]
+            var post = mlp.Post(block.Ln2.ApplyTo(mlpIn)); // [b, p, m]
             var mlpOut = mlp.Output(post); // [b, p, d]
             if (_layout.NeuronLevel)
             {
@@ -224,7 +224,7 @@ public sealed class EdgeMaskedForward
 
     private Tensor AttentionZ(TransformerBlock block, Tensor resid, Tensor? pos, Tensor? blocked, bool padding)
     {
-        var x = Normalize(block.Ln1, resid); // [n, p, d]
+        var x = block.Ln1.ApplyTo(resid); // [n, p, d]
         var qk = pos is null ? x : x.add(pos, Scalars.One);
         return block.Attn.Z(qk, qk, x, blocked, padding); // [n, p, h, e]
     }
@@ -268,7 +268,7 @@ public sealed class EdgeMaskedForward
                     }
                 }
 
-                inputs[c][t] = Normalize(block.Ln1, x); // [b, p, d]
+                inputs[c][t] = block.Ln1.ApplyTo(x); // [b, p, d]
             }
         }
 
@@ -301,7 +301,7 @@ public sealed class EdgeMaskedForward
     {
         long b = mlpIn.shape[0] / variants, p = mlpIn.shape[1], d = _cfg.DModel;
         var x = mlpEntries.Count == 0 ? mlpIn : mlpIn - Correction(mlpEntries, deltas, variants).view(variants * b, p, d);
-        var mlpOut = mlp.forward(Normalize(block.Ln2, x)); // [V*b, p, d]
+        var mlpOut = mlp.forward(block.Ln2.ApplyTo(x)); // [V*b, p, d]
         int s = _layout.SourceIndex(Node.Mlp(layer));
         if (needed.Contains(s))
         {
@@ -316,7 +316,7 @@ public sealed class EdgeMaskedForward
         SourceDeltas deltas, HashSet<int> needed, Tensor ablated, int variants)
     {
         long b = mlpIn.shape[0] / variants, p = mlpIn.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
-        var (pre, preLinear) = mlp.PreActivations(Normalize(block.Ln2, mlpIn)); // [V*b, p, m]
+        var (pre, preLinear) = mlp.PreActivations(block.Ln2.ApplyTo(mlpIn)); // [V*b, p, m]
         if (mlpEntries.Count > 0)
         {
             var inV = mlpIn.view(variants, b, p, d);
@@ -331,7 +331,7 @@ public sealed class EdgeMaskedForward
                     x.sub_(deltas[_layout.SourceIndex(edge.Source)][variant]);
                 }
 
-                var y = Normalize(block.Ln2, x); // [b, p, d]
+                var y = block.Ln2.ApplyTo(x); // [b, p, d]
                 if (mlp.W_gate is { } gate)
                 {
                     preV.select(0, variant).select(2, neuron).copy_(matmul(y, gate.select(1, neuron))); // [b, p]
@@ -394,7 +394,7 @@ public sealed class EdgeMaskedForward
             final = final.gather(1, positions); // [n, 1, d]
         }
 
-        var logits = _model.Unembed.forward(Normalize(_model.LnFinal, final)); // [n, p|1, vocab]
+        var logits = _model.Unembed.forward(_model.LnFinal.ApplyTo(final)); // [n, p|1, vocab]
         long b = n / variants;
         return readPositions is null
             ? logits.view(variants, b, p, logits.shape[^1])
@@ -412,8 +412,6 @@ public sealed class EdgeMaskedForward
         var pos = posEmbed.forward(tokens); // [b, p, d]
         return _cfg.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer ? (embed, pos) : (embed.add(pos, Scalars.One), null);
     }
-
-    private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
 
     /// <summary>Repeats a batch-first tensor along a new leading variant axis, flattened: <c>[V*b, ...]</c>.</summary>
     private static Tensor Repeat(Tensor x, int variants)

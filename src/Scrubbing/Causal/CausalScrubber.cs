@@ -227,7 +227,7 @@ public sealed class CausalScrubber : IDisposable
         var output = node.Kind switch
         {
             NodeKind.Logits => Unembed(inputs[0], x),
-            NodeKind.Mlp => _blocks[node.Layer].MlpModule!.forward(Normalize(_blocks[node.Layer].Ln2, inputs[0])), // [B, p, d]
+            NodeKind.Mlp => _blocks[node.Layer].MlpModule!.forward(_blocks[node.Layer].Ln2.ApplyTo(inputs[0])), // [B, p, d]
             NodeKind.AttentionHead => Head(node, inputs[0], inputs[Math.Min(1, channels - 1)], inputs[channels - 1]),
             _ => throw new InvalidOperationException($"cannot scrub node {node.Id}"),
         };
@@ -238,9 +238,9 @@ public sealed class CausalScrubber : IDisposable
     private Tensor Head(Node head, Tensor q, Tensor k, Tensor v)
     {
         var block = _blocks[head.Layer];
-        q = Normalize(block.Ln1, q);
-        k = Normalize(block.Ln1, k);
-        v = Normalize(block.Ln1, v);
+        q = block.Ln1.ApplyTo(q);
+        k = block.Ln1.ApplyTo(k);
+        v = block.Ln1.ApplyTo(v);
         if (_shortformerPos is not null)
         {
             q = q + _shortformerPos;
@@ -268,7 +268,7 @@ public sealed class CausalScrubber : IDisposable
         long batch = resid.shape[0], d = resid.shape[2];
         var positions = tensor(x.Select(i => _readPositions[i]).ToArray(), device: resid.device).view(batch, 1, 1).expand(batch, 1, d); // [B, 1, d]
         var final = resid.gather(1, positions); // [B, 1, d]
-        return _model.Unembed.forward(Normalize(_model.LnFinal, final)).squeeze(1); // [B, v]
+        return _model.Unembed.forward(_model.LnFinal.ApplyTo(final)).squeeze(1); // [B, v]
     }
 
     /// <summary>Cross-entropy of each prompt's first answer: one value per row.</summary>
@@ -282,8 +282,6 @@ public sealed class CausalScrubber : IDisposable
     private long[] RandomPrompts(Random random, int count) => Enumerable.Range(0, count).Select(_ => (long)random.Next(_count)).ToArray();
 
     private Tensor Index(long[] x) => tensor(x, device: _model.Device);
-
-    private static Tensor Normalize(Normalization? ln, Tensor x) => ln is null ? x : ln.forward(x);
 
     /// <summary>
     /// One batch of one draw: the hypothesis, the mode, feature indices, the random source, the original prompts and (node
