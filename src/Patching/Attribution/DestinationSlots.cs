@@ -12,6 +12,7 @@ namespace CircuitFinder.Patching.Attribution;
 internal sealed class DestinationSlots
 {
     private readonly Dictionary<(Node Node, int Channel), int> _slot = new();
+    private readonly int[] _groupOf;
 
     public DestinationSlots(GraphLayout layout)
     {
@@ -44,6 +45,11 @@ internal sealed class DestinationSlots
         Count = next;
         Groups = groups;
         Channels = layout.Channels;
+        _groupOf = new int[next];
+        for (int g = 0; g < groups.Count; g++)
+        {
+            Array.Fill(_groupOf, g, groups[g].Start, groups[g].Count);
+        }
     }
 
     /// <summary>Number of slots (rows of the gradient tensor).</summary>
@@ -54,6 +60,9 @@ internal sealed class DestinationSlots
 
     /// <summary>Consecutive slot ranges that read the same source prefix, in slot order.</summary>
     public IReadOnlyList<SlotGroup> Groups { get; }
+
+    /// <summary>The index in <see cref="Groups"/> of the group holding <paramref name="slot"/>.</summary>
+    public int GroupOf(int slot) => _groupOf[slot];
 
     /// <summary>The slot an edge's destination input occupies.</summary>
     public int SlotOf(Edge edge) => _slot[(edge.Destination, Channels == 1 ? 0 : GraphLayout.Channel(edge))];

@@ -1,6 +1,7 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
 using CircuitFinder.Patching.Metrics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CircuitFinder.Patching.Attribution;
@@ -50,8 +51,8 @@ public static class EdgeAttribution
             for (int k = 1; k <= steps; k++)
             {
                 using var stepScope = NewDisposeScope();
-                double alpha = (double)k / steps;
-                var point = ablated[inputRow] + ((clean[inputRow] - ablated[inputRow]) * alpha);
+                using var alpha = ((double)k / steps).ToScalar(); // held across the calls (see Model.Scalars)
+                var point = ablated[inputRow].add((clean[inputRow] - ablated[inputRow]).mul(alpha), Scalars.One);
                 DestinationGradients.Accumulate(model, patcher.Input, point, metric, target, slots, gradients, 1.0 / steps);
             }
         }
@@ -61,21 +62,12 @@ public static class EdgeAttribution
         var tables = slots.Groups
             .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t()).to(ScalarType.Float64).data<double>().ToArray()) // [sources, count]
             .ToArray();
-        var groupOf = new int[slots.Count];
-        for (int g = 0; g < slots.Groups.Count; g++)
-        {
-            for (int i = 0; i < slots.Groups[g].Count; i++)
-            {
-                groupOf[slots.Groups[g].Start + i] = g;
-            }
-        }
-
         var scores = new Dictionary<Edge, double>(graph.Edges.Count);
         foreach (var edge in graph.Edges)
         {
-            int slot = slots.SlotOf(edge);
-            var group = slots.Groups[groupOf[slot]];
-            scores[edge] = tables[groupOf[slot]][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
+            int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
+            var group = slots.Groups[g];
+            scores[edge] = tables[g][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
         }
 
         return scores;
