@@ -1,6 +1,7 @@
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Hooks;
 using CircuitFinder.Model.Modules;
+using CircuitFinder.Model.Routing;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -31,7 +32,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "hook_pos_embed")]
     private readonly HookPoint _hookPosEmbed = new();
     private readonly Dictionary<string, HookPoint> _hookPoints;
-    private Tensor? _causalMask;
+    private readonly ForwardInputs _inputs;
 
     public HookedTransformer(HookedTransformerConfig config)
         : base(nameof(HookedTransformer))
@@ -69,6 +70,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         }
 
         HookNames = _hookPoints.Keys.ToList();
+        _inputs = new ForwardInputs(config, () => Device);
     }
 
     public HookedTransformerConfig Config { get; }
@@ -176,43 +178,114 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
     /// Logits <c>[batch, pos, d_vocab_out]</c> for <paramref name="tokens"/> <c>[batch, pos]</c> (or <c>[pos]</c>).
     /// <paramref name="attentionMask"/> <c>[batch, pos]</c> (1 = real token, 0 = padding) hides padding keys.
     /// </summary>
-    public Tensor Forward(Tensor tokens, Tensor? attentionMask = null, ModelRunOptions? options = null)
-    {
-        options ??= ModelRunOptions.Default;
-        using var scope = NewDisposeScope();
-        tokens = ValidateTokens(tokens);
-        long batch = tokens.shape[0], pos = tokens.shape[1];
-        var blocked = BlockedMask(batch, pos, attentionMask); // [b|1, 1, q, k], true = may not attend
-        options = options with { MaskHasPadding = attentionMask is not null };
+    public Tensor Forward(Tensor tokens, Tensor? attentionMask = null, ModelRunOptions? options = null) =>
+        Run(tokens, PlainRoute.Instance, attentionMask, null, null, options);
 
+    /// <summary>
+    /// One whole run of <paramref name="tokens"/> <c>[batch, pos]</c> through the blocks, each destination reading what
+    /// <paramref name="route"/> gives it; <paramref name="input"/> <c>[batch, pos, d_model]</c> replaces the
+    /// <c>input</c> node's output (token + position embeddings) when given. Logits <c>[batch, d_vocab_out]</c> at
+    /// <paramref name="readPositions"/> <c>[batch]</c>, or <c>[batch, pos, d_vocab_out]</c> when null.
+    /// </summary>
+    public Tensor Run(
+        Tensor tokens, IResidualRoute route, Tensor? attentionMask = null, Tensor? readPositions = null, Tensor? input = null, ModelRunOptions? options = null)
+    {
+        using var scope = NewDisposeScope();
+        var context = Context(tokens, attentionMask, 1, options);
+        var x0 = input ?? Embeddings(ValidateTokens(tokens)).Input; // [b, p, d]
+        var final = RunBlocks(0, x0, context, route); // [b, p, d]
+        return Logits(final, readPositions, route.FiresHooks).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The run's context for <paramref name="variants"/> copies of the prompts <paramref name="tokens"/> <c>[b, pos]</c>
+    /// (the batch is <c>variants · b</c> rows, variant-major), on the model's device.
+    /// </summary>
+    public ForwardContext Context(Tensor tokens, Tensor? attentionMask, int variants = 1, ModelRunOptions? options = null)
+    {
+        tokens = ValidateTokens(tokens);
+        long b = tokens.shape[0], p = tokens.shape[1];
+        var promptBlocked = BlockedMask(b, p, attentionMask); // [b|1, 1, q, k]
+        var blocked = attentionMask is null || variants == 1 ? promptBlocked : BlockedMask(variants * b, p, VariantBatch.Repeat(attentionMask, variants));
+        var positions = Config.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer ? _posEmbed?.forward(tokens) : null; // [b, p, d]
+        return new ForwardContext(
+            variants,
+            blocked,
+            promptBlocked,
+            positions is null ? null : VariantBatch.Repeat(positions, variants),
+            positions,
+            attentionMask is not null,
+            options ?? ModelRunOptions.Default);
+    }
+
+    /// <summary>
+    /// The <c>input</c> node's output <c>[b, pos, d_model]</c> (token embeddings, plus position embeddings where they
+    /// enter the residual stream) and, for shortformer models, the position embeddings <c>[b, pos, d_model]</c>.
+    /// </summary>
+    public (Tensor Input, Tensor? Positions) Embeddings(Tensor tokens)
+    {
+        tokens = ValidateTokens(tokens);
         var embed = _hookEmbed.forward(_embed.forward(tokens)); // [b, p, d]
-        Tensor residual = embed;
-        Tensor? shortformerPos = null;
-        if (_posEmbed is not null)
+        if (_posEmbed is null)
         {
-            var posEmbed = _hookPosEmbed.forward(_posEmbed.forward(tokens)); // [b, p, d]
-            if (Config.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer)
-            {
-                shortformerPos = posEmbed;
-            }
-            else
-            {
-                residual = embed.add(posEmbed, Scalars.One);
-            }
+            return (embed, null);
         }
 
-        foreach (var block in _blocks)
+        var posEmbed = _hookPosEmbed.forward(_posEmbed.forward(tokens)); // [b, p, d]
+        return Config.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer ? (embed, posEmbed) : (embed.add(posEmbed, Scalars.One), null);
+    }
+
+    /// <summary>
+    /// Blocks <paramref name="fromLayer"/> … n_layers − 1 on <paramref name="resid"/> <c>[n, pos, d_model]</c> (the
+    /// residual stream entering <paramref name="fromLayer"/>), routed by <paramref name="route"/>; returns what the
+    /// unembedding reads (<see cref="IResidualRoute.FinalInput"/>, before ln_final) <c>[n, pos, d_model]</c>. Each block
+    /// runs in its own dispose scope; hook points fire only when the route says so.
+    /// </summary>
+    public Tensor RunBlocks(int fromLayer, Tensor resid, ForwardContext context, IResidualRoute route)
+    {
+        using var hooks = route.FiresHooks ? null : SuspendHooks();
+        for (int l = fromLayer; l < Config.NLayers; l++)
         {
             using var blockScope = NewDisposeScope();
-            residual = block.Forward(residual, shortformerPos, blocked, options).MoveToOuterDisposeScope(); // [b, p, d]
+            resid = _blocks[l].Forward(resid, context, route).MoveToOuterDisposeScope(); // [n, p, d]
         }
 
-        if (_lnFinal is not null)
+        return route.FinalInput(resid);
+    }
+
+    /// <summary>
+    /// The unembedding of <paramref name="final"/> <c>[n, pos, d_model]</c> (before ln_final): logits
+    /// <c>[n, d_vocab_out]</c> at <paramref name="readPositions"/> <c>[n]</c>, or <c>[n, pos, d_vocab_out]</c> when null.
+    /// </summary>
+    public Tensor Logits(Tensor final, Tensor? readPositions = null, bool fireHooks = true)
+    {
+        using var hooks = fireHooks ? null : SuspendHooks();
+        if (readPositions is null)
         {
-            residual = _lnFinal.forward(residual);
+            return _unembed.forward(_lnFinal.ApplyTo(final)); // [n, p, v]
         }
 
-        return _unembed.forward(residual).MoveToOuterDisposeScope(); // [b, p, d_vocab_out]
+        long n = final.shape[0], d = final.shape[2];
+        var index = readPositions.to(ScalarType.Int64).to(final.device).view(n, 1, 1).expand(n, 1, d); // [n, 1, d]
+        return _unembed.forward(_lnFinal.ApplyTo(final.gather(1, index))).squeeze(1); // [n, v]
+    }
+
+    /// <summary>Switches every hook point off until the returned handle is disposed (runs whose route fires none).</summary>
+    public IDisposable SuspendHooks()
+    {
+        var enabled = _hookPoints.Values.Where(h => h.Enabled).ToList();
+        foreach (var hp in enabled)
+        {
+            hp.Enabled = false;
+        }
+
+        return new HookHandle(() =>
+        {
+            foreach (var hp in enabled)
+            {
+                hp.Enabled = true;
+            }
+        });
     }
 
     /// <summary>
@@ -288,7 +361,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The number of hooks attached anywhere (0 after every RunWithHooks / RunWithCache).</summary>
-    public int AttachedHookCount => _hookPoints.Values.Count(h => h.HasHooks);
+    public int AttachedHookCount => _hookPoints.Values.Count(h => h.HookCount > 0);
 
     public HookPoint GetHookPoint(string name)
     {
@@ -309,80 +382,17 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         }
     }
 
-    private Tensor ValidateTokens(Tensor tokens)
-    {
-        if (tokens.dim() == 1)
-        {
-            tokens = tokens.unsqueeze(0);
-        }
-
-        if (tokens.dim() != 2)
-        {
-            throw new BadInputException($"tokens must have shape [batch, pos], got [{string.Join(", ", tokens.shape)}]");
-        }
-
-        if (tokens.dtype != ScalarType.Int64 && tokens.dtype != ScalarType.Int32)
-        {
-            throw new BadInputException($"tokens must be integer ids, got dtype {tokens.dtype}");
-        }
-
-        if (tokens.shape[1] > Config.NCtx)
-        {
-            throw new BadInputException($"sequence of {tokens.shape[1]} tokens is longer than n_ctx = {Config.NCtx}");
-        }
-
-        if (tokens.shape[1] == 0)
-        {
-            throw new BadInputException("empty sequence: at least one token is needed");
-        }
-
-        long min = tokens.min().item<long>(), max = tokens.max().item<long>();
-        if (min < 0 || max >= Config.DVocab)
-        {
-            long bad = min < 0 ? min : max;
-            throw new BadInputException($"token id {bad} is outside the vocabulary (d_vocab = {Config.DVocab})");
-        }
-
-        return tokens.to(ScalarType.Int64).to(Device);
-    }
-
     /// <summary>
     /// The attention block mask for a batch: boolean <c>[batch|1, 1, query_pos, key_pos]</c>, true where a query may not
     /// attend (future keys in causal models, padding keys where <paramref name="attentionMask"/> is 0); null when none.
     /// </summary>
-    public Tensor? BlockedMask(long batch, long pos, Tensor? attentionMask)
-    {
-        Tensor? blocked = null;
-        if (Config.AttentionDir == AttentionDirection.Causal)
-        {
-            if (_causalMask is null)
-            {
-                _causalMask = ones(Config.NCtx, Config.NCtx, ScalarType.Bool, device: Device).triu(1); // true above the diagonal
-                _causalMask.DetachFromDisposeScope();
-            }
+    public Tensor? BlockedMask(long batch, long pos, Tensor? attentionMask) => _inputs.BlockedMask(batch, pos, attentionMask);
 
-            blocked = _causalMask.narrow(0, 0, pos).narrow(1, 0, pos).unsqueeze(0).unsqueeze(0); // [1, 1, q, k]
-        }
-
-        if (attentionMask is not null)
-        {
-            if (attentionMask.dim() != 2 || attentionMask.shape[0] != batch || attentionMask.shape[1] != pos)
-            {
-                throw new BadInputException(
-                    $"attention mask has shape [{string.Join(", ", attentionMask.shape)}], expected [{batch}, {pos}]");
-            }
-
-            var padKeys = attentionMask.to(ScalarType.Bool).to(Device).logical_not().view(batch, 1, 1, pos); // [b, 1, 1, k]
-            blocked = blocked is null ? padKeys : blocked.logical_or(padKeys);
-        }
-
-        return blocked;
-    }
+    private Tensor ValidateTokens(Tensor tokens) => _inputs.ValidateTokens(tokens);
 
     protected override void Dispose(bool disposing)
     {
-        _causalMask?.Dispose();
-        _causalMask = null;
+        _inputs.Dispose();
         base.Dispose(disposing);
     }
 }

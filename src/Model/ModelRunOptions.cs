@@ -10,7 +10,4 @@ public sealed record ModelRunOptions
 
     /// <summary>Give each head its own copy of the residual stream at <c>hook_q_input</c>/<c>hook_k_input</c>/<c>hook_v_input</c>.</summary>
     public bool UseSplitQkvInput { get; init; }
-
-    /// <summary>Whether the attention mask hides padding (fully masked rows then give zero patterns, not NaN).</summary>
-    internal bool MaskHasPadding { get; init; }
 }

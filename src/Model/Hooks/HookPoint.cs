@@ -20,11 +20,17 @@ public sealed class HookPoint : nn.Module<Tensor, Tensor>
     /// <summary>The full hook name, e.g. <c>blocks.0.attn.hook_z</c>; set by the model after construction.</summary>
     public string Name { get; internal set; } = string.Empty;
 
-    public bool HasHooks => _hooks.Count > 0;
+    /// <summary>Whether attached hooks run: false while the model runs a route that fires none (see <c>IResidualRoute.FiresHooks</c>).</summary>
+    public bool Enabled { get; internal set; } = true;
+
+    public bool HasHooks => Enabled && _hooks.Count > 0;
+
+    /// <summary>The number of hooks attached, whether or not they are <see cref="Enabled"/>.</summary>
+    public int HookCount => _hooks.Count;
 
     public override Tensor forward(Tensor input)
     {
-        if (_hooks.Count == 0)
+        if (!HasHooks)
         {
             return input;
         }

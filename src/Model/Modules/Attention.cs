@@ -167,22 +167,6 @@ public sealed class Attention : nn.Module
     }
 
     /// <summary>
-    /// Inputs are <c>[batch, pos, d_model]</c>, or <c>[batch, pos, head, d_model]</c> when split per head.
-    /// <paramref name="blocked"/> is a boolean <c>[batch|1, 1, query_pos, key_pos]</c> mask (true = may not attend), or null.
-    /// Returns <c>[batch, pos, d_model]</c>.
-    /// </summary>
-    public Tensor Forward(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? blocked, bool useAttnResult, bool maskHasPadding)
-    {
-        var z = Z(queryInput, keyInput, valueInput, blocked, maskHasPadding); // [b, p, h, e]
-        if (NeedsResult(useAttnResult))
-        {
-            return PerHeadResults(z).sum(2).add_(_bO, Scalars.One);
-        }
-
-        return Output(z);
-    }
-
-    /// <summary>
     /// The heads' mixed values <c>hook_z [batch, pos, head, d_head]</c> from q/k/v inputs (shared <c>[b, p, d]</c> or
     /// per head <c>[b, p, h, d]</c>), through <c>hook_q/k/v</c>, <c>hook_attn_scores</c>, <c>hook_pattern</c> and <c>hook_z</c>.
     /// </summary>
@@ -327,6 +311,12 @@ public sealed class Attention : nn.Module
         if (_window == 0)
         {
             return blocked;
+        }
+
+        if (_farKeys is not null && _farKeys.device != _wQ.device)
+        {
+            _farKeys.Dispose();
+            _farKeys = null;
         }
 
         if (_farKeys is null)

@@ -1,5 +1,6 @@
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Hooks;
+using CircuitFinder.Model.Routing;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -7,85 +8,75 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Model.Modules;
 
 /// <summary>
-/// One TransformerLens block: <c>ln1</c>, <c>attn</c>, <c>ln2</c>, <c>mlp</c> and the residual hooks.
-/// Sequential (<c>resid_mid = resid_pre + attn_out</c>, <c>resid_post = resid_mid + mlp_out</c>) or
-/// parallel (<c>resid_post = resid_pre + attn_out + mlp(ln2(resid_pre))</c>).
+/// One TransformerLens block: <c>ln1</c>, <c>attn</c>, <c>ln2</c>, <c>mlp</c> and the residual hooks. Sequential
+/// (<c>resid_mid = resid_pre + attn_out</c>, <c>resid_post = resid_mid + mlp_out</c>) or parallel
+/// (<c>resid_post = resid_pre + attn_out + mlp(ln2(resid_pre))</c>). This is the one block wiring: every kind of run
+/// (plain, recording, edge-masked, gradient) goes through <see cref="Forward"/>, and differs only in the
+/// <see cref="IResidualRoute"/> that says what each head and the MLP read; causal scrubbing evaluates single heads
+/// and MLPs through <see cref="HeadResults"/> and <see cref="MlpOutput"/>, the same code the forward uses.
 /// </summary>
 public sealed class TransformerBlock : nn.Module
 {
     private readonly HookedTransformerConfig _cfg;
+    private readonly int _layer;
+
+    [ComponentName(Name = "hook_resid_pre")]
+    private readonly HookPoint _hookResidPre = new(); // [batch, pos, d_model]
+
+    [ComponentName(Name = "hook_q_input")]
+    private readonly HookPoint _hookQInput = new(); // [batch, pos, head_index, d_model]
+
+    [ComponentName(Name = "hook_k_input")]
+    private readonly HookPoint _hookKInput = new(); // [batch, pos, head_index, d_model]
+
+    [ComponentName(Name = "hook_v_input")]
+    private readonly HookPoint _hookVInput = new(); // [batch, pos, head_index, d_model]
+
     [ComponentName(Name = "ln1")]
     private readonly Normalization? _ln1;
 
-    [ComponentName(Name = "ln2")]
-    private readonly Normalization? _ln2;
     [ComponentName(Name = "attn")]
     private readonly Attention _attn;
-    [ComponentName(Name = "mlp")]
-    private readonly Mlp? _mlp;
-    [ComponentName(Name = "hook_resid_pre")]
-    private readonly HookPoint _hookResidPre = new();
 
-    [ComponentName(Name = "hook_q_input")]
-    private readonly HookPoint _hookQInput = new();
-
-    [ComponentName(Name = "hook_k_input")]
-    private readonly HookPoint _hookKInput = new();
-
-    [ComponentName(Name = "hook_v_input")]
-    private readonly HookPoint _hookVInput = new();
     [ComponentName(Name = "hook_attn_out")]
-    private readonly HookPoint _hookAttnOut = new();
+    private readonly HookPoint _hookAttnOut = new(); // [batch, pos, d_model]
 
     [ComponentName(Name = "hook_resid_mid")]
-    private readonly HookPoint _hookResidMid = new();
+    private readonly HookPoint? _hookResidMid; // [batch, pos, d_model]; sequential blocks with an MLP
 
     [ComponentName(Name = "hook_mlp_in")]
-    private readonly HookPoint _hookMlpIn = new();
+    private readonly HookPoint? _hookMlpIn; // [batch, pos, d_model]
+
+    [ComponentName(Name = "ln2")]
+    private readonly Normalization? _ln2;
+
+    [ComponentName(Name = "mlp")]
+    private readonly Mlp? _mlp;
 
     [ComponentName(Name = "hook_mlp_out")]
-    private readonly HookPoint _hookMlpOut = new();
+    private readonly HookPoint? _hookMlpOut; // [batch, pos, d_model]
 
     [ComponentName(Name = "hook_resid_post")]
-    private readonly HookPoint _hookResidPost = new();
+    private readonly HookPoint _hookResidPost = new(); // [batch, pos, d_model]
 
     public TransformerBlock(HookedTransformerConfig cfg, int layer)
         : base(nameof(TransformerBlock))
     {
         _cfg = cfg;
-        register_module("hook_resid_pre", _hookResidPre);
-        register_module("hook_q_input", _hookQInput);
-        register_module("hook_k_input", _hookKInput);
-        register_module("hook_v_input", _hookVInput);
-        if (cfg.NormalizationType != NormalizationType.None)
-        {
-            _ln1 = new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps);
-            register_module("ln1", _ln1);
-        }
-
+        _layer = layer;
+        bool normalized = cfg.NormalizationType != NormalizationType.None;
+        _ln1 = normalized ? new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps) : null;
         _attn = new Attention(cfg, layer);
-        register_module("attn", _attn);
-        register_module("hook_attn_out", _hookAttnOut);
         if (cfg.HasMlp)
         {
-            if (!cfg.ParallelAttnMlp)
-            {
-                register_module("hook_resid_mid", _hookResidMid);
-            }
-
-            register_module("hook_mlp_in", _hookMlpIn);
-            if (cfg.NormalizationType != NormalizationType.None)
-            {
-                _ln2 = new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps);
-                register_module("ln2", _ln2);
-            }
-
+            _hookResidMid = cfg.ParallelAttnMlp ? null : new HookPoint();
+            _hookMlpIn = new HookPoint();
+            _ln2 = normalized ? new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps) : null;
             _mlp = new Mlp(cfg);
-            register_module("mlp", _mlp);
-            register_module("hook_mlp_out", _hookMlpOut);
+            _hookMlpOut = new HookPoint();
         }
 
-        register_module("hook_resid_post", _hookResidPost);
+        RegisterComponents(); // each module under its ComponentName, in declaration order (TransformerLens' module order)
     }
 
     public Attention Attn => _attn;
@@ -98,63 +89,117 @@ public sealed class TransformerBlock : nn.Module
     /// <summary>The normalization before the MLP (null when the model has none or no MLP).</summary>
     public Normalization? Ln2 => _ln2;
 
-    /// <summary>Whether the per-head q/k/v inputs are materialised for this call.</summary>
-    internal bool NeedsSplitInput(bool useSplitQkvInput) =>
-        useSplitQkvInput || _hookQInput.HasHooks || _hookKInput.HasHooks || _hookVInput.HasHooks;
-
     /// <summary>
-    /// <paramref name="residPre"/> <c>[batch, pos, d_model]</c>; <paramref name="shortformerPos"/> <c>[batch, pos, d_model]</c>
-    /// for shortformer models (added to query and key inputs after ln1), else null. Returns <c>[batch, pos, d_model]</c>.
+    /// <paramref name="residPre"/> <c>[n, pos, d_model]</c> through the block, each destination reading what
+    /// <paramref name="route"/> gives it. Returns resid_post <c>[n, pos, d_model]</c>.
     /// </summary>
-    public Tensor Forward(Tensor residPre, Tensor? shortformerPos, Tensor? blocked, ModelRunOptions options)
+    public Tensor Forward(Tensor residPre, ForwardContext context, IResidualRoute route)
     {
         residPre = _hookResidPre.forward(residPre);
-        Tensor qIn, kIn, vIn;
-        if (NeedsSplitInput(options.UseSplitQkvInput))
-        {
-            var repeated = residPre.unsqueeze(2).expand(-1, -1, _cfg.NHeads, -1); // [b, p, h, d]
-            qIn = _ln1.ApplyTo(_hookQInput.forward(repeated.clone()));
-            kIn = _ln1.ApplyTo(_hookKInput.forward(repeated.clone()));
-            vIn = _ln1.ApplyTo(_hookVInput.forward(repeated.clone()));
-            if (shortformerPos is not null)
-            {
-                var pos = shortformerPos.unsqueeze(2); // [b, p, 1, d]
-                qIn = qIn.add(pos, Scalars.One);
-                kIn = kIn.add(pos, Scalars.One);
-            }
-        }
-        else
-        {
-            var normalized = _ln1.ApplyTo(residPre);
-            if (shortformerPos is not null)
-            {
-                qIn = normalized.add(shortformerPos, Scalars.One);
-                kIn = qIn;
-                vIn = normalized;
-            }
-            else
-            {
-                qIn = kIn = vIn = normalized;
-            }
-        }
-
-        var attnOut = _hookAttnOut.forward(_attn.Forward(qIn, kIn, vIn, blocked, options.UseAttnResult, options.MaskHasPadding));
+        var z = Z(route.AttentionInput(_layer, residPre), context); // [n, p, h, e]
+        route.HeadsWritten(_layer, z);
+        var attnOut = _hookAttnOut.forward(_attn.NeedsResult(context.Options.UseAttnResult)
+            ? _attn.PerHeadResults(z).sum(2).add_(_attn.b_O, Scalars.One)
+            : _attn.Output(z)); // [n, p, d]
         if (_mlp is null)
         {
             return _hookResidPost.forward(residPre.add(attnOut, Scalars.One));
         }
 
-        if (_cfg.ParallelAttnMlp)
+        var mlpIn = _cfg.ParallelAttnMlp ? residPre : _hookResidMid!.forward(residPre.add(attnOut, Scalars.One)); // [n, p, d]
+        var input = route.MlpInput(_layer, _hookMlpIn!.HasHooks ? _hookMlpIn.forward(mlpIn.clone()) : mlpIn);
+        var (pre, preLinear) = _mlp.PreActivations(_ln2.ApplyTo(input.Shared)); // [n, p, m]
+        if (input.Rows is { } rows)
         {
-            var mlpOutParallel = _hookMlpOut.forward(_mlp.forward(_ln2.ApplyTo(MlpIn(residPre))));
-            return _hookResidPost.forward(residPre.add(attnOut, Scalars.One).add_(mlpOutParallel, Scalars.One));
+            (pre, preLinear) = _mlp.WithNeuronRows(pre, preLinear, _ln2.ApplyTo(rows.Inputs), rows);
         }
 
-        var residMid = _hookResidMid.forward(residPre.add(attnOut, Scalars.One));
-        var mlpOut = _hookMlpOut.forward(_mlp.forward(_ln2.ApplyTo(MlpIn(residMid))));
-        return _hookResidPost.forward(residMid.add(mlpOut, Scalars.One));
+        var post = _mlp.PostFromPre(pre, preLinear); // [n, p, m]
+        var mlpOut = _hookMlpOut!.forward(_mlp.Output(post)); // [n, p, d]
+        route.MlpWritten(_layer, post, mlpOut);
+        var residPost = _cfg.ParallelAttnMlp ? residPre.add(attnOut, Scalars.One).add_(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
+        return _hookResidPost.forward(residPost);
     }
 
-    /// <summary>The MLP's own copy of its input at <c>hook_mlp_in</c> (TransformerLens' <c>use_hook_mlp_in</c>), only when hooked.</summary>
-    private Tensor MlpIn(Tensor x) => _hookMlpIn.HasHooks ? _hookMlpIn.forward(x.clone()) : x;
+    /// <summary>
+    /// Single heads' outputs z_h W_O[h] <c>[T, b, pos, d_model]</c> on inputs of their own <c>[T, b, pos, d_model]</c>
+    /// (before ln1), <paramref name="heads"/> naming each row's head; no hook fires. <paramref name="context"/> is
+    /// the prompts' context (<see cref="ForwardContext.PromptBlocked"/>, <see cref="ForwardContext.PromptPositions"/>).
+    /// </summary>
+    public Tensor HeadResults(Tensor q, Tensor k, Tensor v, IReadOnlyList<int> heads, ForwardContext context)
+    {
+        var z = RowZ(q, k, v, heads, context); // [T, b, p, e]
+        var index = tensor(heads.Select(h => (long)h).ToArray(), device: z.device);
+        return matmul(z, _attn.W_O.index_select(0, index).unsqueeze(1)); // [T, b, p, e] x [T, 1, e, d]
+    }
+
+    /// <summary>The MLP's output <c>[n, pos, d_model]</c> on <paramref name="mlpIn"/> <c>[n, pos, d_model]</c> (before ln2).</summary>
+    public Tensor MlpOutput(Tensor mlpIn) => _mlp is null
+        ? throw new InvalidOperationException($"layer {_layer} has no MLP")
+        : _mlp.forward(_ln2.ApplyTo(mlpIn));
+
+    /// <summary>The heads' mixed values <c>[n, pos, head, d_head]</c> for what the route gave them.</summary>
+    private Tensor Z(AttentionInput input, ForwardContext context)
+    {
+        Tensor z;
+        if (input.Shared is { } shared && !NeedsSplitInput(context.Options.UseSplitQkvInput))
+        {
+            var normalized = _ln1.ApplyTo(shared); // [n, p, d]
+            var qk = context.Positions is { } pos ? normalized.add(pos, Scalars.One) : normalized; // shortformer
+            z = _attn.Z(qk, qk, normalized, context.Blocked, context.MaskHasPadding); // one fused projection
+        }
+        else
+        {
+            Tensor q, k, v;
+            if (input.Shared is { } residPre)
+            {
+                var repeated = residPre.unsqueeze(2).expand(-1, -1, _cfg.NHeads, -1); // [n, p, h, d]
+                q = _hookQInput.forward(repeated.clone());
+                k = _hookKInput.forward(repeated.clone());
+                v = _hookVInput.forward(repeated.clone());
+            }
+            else
+            {
+                (q, k, v) = (input.Q!, input.K!, input.V!);
+            }
+
+            var positions = context.Positions?.unsqueeze(2); // [n, p, 1, d]
+            z = _attn.Z(Normalize(q, positions), Normalize(k, positions), Normalize(v, null), context.Blocked, context.MaskHasPadding);
+        }
+
+        return input.Rows is { } rows ? Replace(z, rows, context) : z;
+    }
+
+    /// <summary>Whether the per-head q/k/v inputs are materialised for a plain call.</summary>
+    private bool NeedsSplitInput(bool useSplitQkvInput) =>
+        useSplitQkvInput || _hookQInput.HasHooks || _hookKInput.HasHooks || _hookVInput.HasHooks;
+
+    /// <summary>ln1 of a head input, plus the shortformer positions for queries and keys.</summary>
+    private Tensor Normalize(Tensor x, Tensor? positions)
+    {
+        var normalized = _ln1.ApplyTo(x);
+        return positions is null ? normalized : normalized.add(positions, Scalars.One);
+    }
+
+    /// <summary>Single heads' values <c>[T, b, pos, d_head]</c> on their own inputs <c>[T, b, pos, d_model]</c>.</summary>
+    private Tensor RowZ(Tensor q, Tensor k, Tensor v, IReadOnlyList<int> heads, ForwardContext context)
+    {
+        var positions = context.PromptPositions; // [b, p, d] broadcasts over rows
+        var index = tensor(heads.Select(h => (long)h).ToArray(), device: q.device);
+        return _attn.HeadZ(Normalize(q, positions), Normalize(k, positions), Normalize(v, null), index, context.PromptBlocked, context.MaskHasPadding);
+    }
+
+    /// <summary><paramref name="z"/> <c>[V·b, p, h, e]</c> with the recomputed heads' rows put in.</summary>
+    private Tensor Replace(Tensor z, HeadRows rows, ForwardContext context)
+    {
+        var zRows = RowZ(rows.Q, rows.K, rows.V, rows.Head, context); // [T, b, p, e]
+        long n = z.shape[0], b = n / rows.Variants, p = z.shape[1];
+        var patched = z.reshape(rows.Variants, b, p, _cfg.NHeads, _cfg.DHead).clone(); // [V, b, p, h, e]
+        for (int t = 0; t < rows.Head.Count; t++)
+        {
+            patched[rows.Variant[t], TensorIndex.Colon, TensorIndex.Colon, rows.Head[t]] = zRows[t];
+        }
+
+        return patched.view(n, p, _cfg.NHeads, _cfg.DHead);
+    }
 }

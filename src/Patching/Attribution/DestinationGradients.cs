@@ -1,6 +1,4 @@
 using CircuitFinder.Model;
-using CircuitFinder.Model.Config;
-using CircuitFinder.Model.Modules;
 using CircuitFinder.Patching.Engine;
 using CircuitFinder.Patching.Metrics;
 using TorchSharp;
@@ -10,10 +8,9 @@ namespace CircuitFinder.Patching.Attribution;
 
 /// <summary>
 /// One forward and one backward pass that give ∂metric/∂input_d for every destination input d at once: the forward
-/// runs the model's own modules, but each head reads its q, k and v inputs through its own view of the residual stream
-/// (<c>[b, p, h, d]</c>, an expand, so nothing is copied) and each MLP and the unembedding through their own view, so
-/// one <c>autograd.grad</c> call returns the gradient along each destination's path alone. Logits are computed at the
-/// read positions only, and the weights take no gradients.
+/// runs the model's own blocks routed by <see cref="GradientRoute"/> (each destination reads its own view of the
+/// residual stream), so one <c>autograd.grad</c> call returns the gradient along each destination's path alone. Logits
+/// are computed at the read positions only, and the weights take no gradients.
 /// </summary>
 internal static class DestinationGradients
 {
@@ -28,53 +25,13 @@ internal static class DestinationGradients
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var c = model.Config;
-        long b = input.Batch, p = input.Positions, d = c.DModel, h = c.NHeads;
-        var blocked = model.BlockedMask(b, p, input.AttentionMask);
-        bool padding = input.AttentionMask is not null;
-        var shortformer = c.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer && model.PosEmbed is not null
-            ? model.PosEmbed.forward(input.Tokens).unsqueeze(2) // [b, p, 1, d]
-            : null;
-
-        var resid = inputNode.detach().requires_grad_(true); // [b, p, d]
-        var wrt = new List<Tensor>();
-        foreach (var block in model.Blocks)
-        {
-            var views = Enumerable.Range(0, slots.Channels).Select(_ => resid.unsqueeze(2).expand(b, p, h, d)).ToArray(); // [b, p, h, d] each
-            wrt.AddRange(views);
-            var normalized = views.Select(v => block.Ln1.ApplyTo(v)).ToArray();
-            var q = normalized[0];
-            var k = normalized[slots.Channels == 1 ? 0 : 1];
-            var v = normalized[slots.Channels == 1 ? 0 : 2];
-            if (shortformer is not null)
-            {
-                q = q.add(shortformer, Scalars.One);
-                k = k.add(shortformer, Scalars.One);
-            }
-
-            var attnOut = block.Attn.Output(block.Attn.Z(q, k, v, blocked, padding)); // [b, p, d]
-            if (block.MlpModule is not { } mlp)
-            {
-                resid = resid.add(attnOut, Scalars.One);
-                continue;
-            }
-
-            var mlpIn = c.ParallelAttnMlp ? resid : resid.add(attnOut, Scalars.One); // [b, p, d]
-            var mlpView = mlpIn.view(b, p, d);
-            wrt.Add(mlpView);
-            var mlpOut = mlp.forward(block.Ln2.ApplyTo(mlpView)); // [b, p, d]
-            resid = c.ParallelAttnMlp ? resid.add(attnOut, Scalars.One).add(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
-        }
-
-        var final = resid.view(b, p, d);
-        wrt.Add(final);
-        var read = final;
-        if (input.ReadPositions is not null)
-        {
-            read = final.gather(1, input.ReadPositions.to(ScalarType.Int64).view(b, 1, 1).expand(b, 1, d)).squeeze(1); // [b, d]
-        }
-
-        var logits = model.Unembed.forward(model.LnFinal.ApplyTo(read)); // [b, v] or [b, p, v]
+        long h = c.NHeads;
+        var context = model.Context(input.Tokens, input.AttentionMask);
+        var route = new GradientRoute(slots.Channels, c.NHeads);
+        var final = model.RunBlocks(0, inputNode.detach().requires_grad_(true), context, route); // [b, p, d]
+        var logits = model.Logits(final, input.ReadPositions, fireHooks: false); // [b, v] or [b, p, v]
         var value = metric.PerPrompt(logits.unsqueeze(0), target).mean();
+        var wrt = route.Views;
         var grads = TorchSharp.torch.autograd.grad([value], wrt, allow_unused: true);
         using var noGrad = no_grad();
         int g = 0;

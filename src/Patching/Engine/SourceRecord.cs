@@ -9,11 +9,12 @@ namespace CircuitFinder.Patching.Engine;
 /// </summary>
 public sealed class SourceRecord : IDisposable
 {
-    public SourceRecord(Tensor outputs, IReadOnlyList<Tensor> residPre, Tensor residFinal)
+    public SourceRecord(Tensor outputs, IReadOnlyList<Tensor> residPre, Tensor residFinal, IReadOnlyList<Tensor?>? mlpIn = null)
     {
         Outputs = outputs.DetachFromDisposeScope();
         ResidPre = residPre.Select(t => t.DetachFromDisposeScope()).ToList();
         ResidFinal = residFinal.DetachFromDisposeScope();
+        MlpIn = (mlpIn ?? residPre.Select(_ => (Tensor?)null)).Select(t => t?.DetachFromDisposeScope()).ToList();
     }
 
     /// <summary><c>[n_sources, batch, pos, d_model]</c>.</summary>
@@ -21,6 +22,9 @@ public sealed class SourceRecord : IDisposable
 
     /// <summary>Per layer, <c>[batch, pos, d_model]</c>.</summary>
     public IReadOnlyList<Tensor> ResidPre { get; }
+
+    /// <summary>Per layer, what the MLP reads <c>[batch, pos, d_model]</c> (resid_mid, or resid_pre in parallel blocks; null without an MLP).</summary>
+    public IReadOnlyList<Tensor?> MlpIn { get; }
 
     /// <summary><c>[batch, pos, d_model]</c>, before <c>ln_final</c>.</summary>
     public Tensor ResidFinal { get; }
@@ -34,5 +38,9 @@ public sealed class SourceRecord : IDisposable
         }
 
         ResidFinal.Dispose();
+        foreach (var t in MlpIn)
+        {
+            t?.Dispose();
+        }
     }
 }

@@ -2,6 +2,7 @@ using CircuitFinder.Graph;
 using CircuitFinder.Model;
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Modules;
+using CircuitFinder.Model.Routing;
 using CircuitFinder.Patching.Engine;
 using CircuitFinder.Tasks;
 using static TorchSharp.torch;
@@ -31,8 +32,7 @@ public sealed class CausalScrubber : IDisposable
     private readonly GraphLayout _layout;
     private readonly TaskDataset _dataset;
     private readonly SourceRecord _record;
-    private readonly Tensor[] _residMid; // per layer: the MLP input [N, p, d] (null entries for attention-only models)
-    private readonly Tensor? _shortformerPos; // [1, p, d]
+    private readonly ForwardContext _context; // one prompt's mask and (shortformer) positions, broadcast over the prompts
     private readonly long[] _readPositions;
     private readonly long[] _answers;
     private readonly int _count;
@@ -66,18 +66,14 @@ public sealed class CausalScrubber : IDisposable
         using var noGrad = no_grad();
         var tokens = tensor(dataset.Prompts.SelectMany(p => p.Clean.Select(t => (long)t)).ToArray(), [_count, length], device: model.Device);
         _record = new EdgeMaskedForward(model, _layout).Record(new PatchingInput(tokens));
-        _residMid = new Tensor[_cfg.NLayers];
-        for (int l = 0; l < _cfg.NLayers && !_cfg.AttnOnly; l++)
+        var context = model.Context(tokens.narrow(0, 0, 1), null);
+        _context = context with
         {
-            // resid_mid = resid_pre + attn_out; with a parallel MLP the MLP reads resid_pre
-            var next = l + 1 < _cfg.NLayers ? _record.ResidPre[l + 1] : _record.ResidFinal;
-            _residMid[l] = (_cfg.ParallelAttnMlp ? _record.ResidPre[l] : next - _record.Outputs[_layout.SourceIndex(Node.Mlp(l))]).DetachFromDisposeScope();
-        }
-
-        if (_cfg.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer && model.PosEmbed is { } posEmbed)
-        {
-            _shortformerPos = posEmbed.forward(tokens.narrow(0, 0, 1)).DetachFromDisposeScope(); // [1, p, d]
-        }
+            Blocked = context.Blocked?.DetachFromDisposeScope(),
+            PromptBlocked = context.PromptBlocked?.DetachFromDisposeScope(),
+            Positions = context.Positions?.DetachFromDisposeScope(),
+            PromptPositions = context.PromptPositions?.DetachFromDisposeScope(),
+        };
     }
 
     public ComputeGraph Graph => _layout.Graph;
@@ -193,12 +189,10 @@ public sealed class CausalScrubber : IDisposable
     public void Dispose()
     {
         _record.Dispose();
-        foreach (var t in _residMid)
-        {
-            t?.Dispose();
-        }
-
-        _shortformerPos?.Dispose();
+        _context.Blocked?.Dispose();
+        _context.PromptBlocked?.Dispose();
+        _context.Positions?.Dispose();
+        _context.PromptPositions?.Dispose();
     }
 
     /// <summary>Node <paramref name="node"/>'s scrubbed output on prompts <paramref name="x"/>: <c>[B, p, d]</c>, or logits <c>[B, v]</c>.</summary>
@@ -227,49 +221,29 @@ public sealed class CausalScrubber : IDisposable
         var output = node.Kind switch
         {
             NodeKind.Logits => Unembed(inputs[0], x),
-            NodeKind.Mlp => _blocks[node.Layer].MlpModule!.forward(_blocks[node.Layer].Ln2.ApplyTo(inputs[0])), // [B, p, d]
+            NodeKind.Mlp => _blocks[node.Layer].MlpOutput(inputs[0]), // [B, p, d]
             NodeKind.AttentionHead => Head(node, inputs[0], inputs[Math.Min(1, channels - 1)], inputs[channels - 1]),
             _ => throw new InvalidOperationException($"cannot scrub node {node.Id}"),
         };
         return output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>One head's output z·W_O on separate (pre-normalization) q, k, v inputs <c>[B, p, d]</c>.</summary>
-    private Tensor Head(Node head, Tensor q, Tensor k, Tensor v)
-    {
-        var block = _blocks[head.Layer];
-        q = block.Ln1.ApplyTo(q);
-        k = block.Ln1.ApplyTo(k);
-        v = block.Ln1.ApplyTo(v);
-        if (_shortformerPos is not null)
-        {
-            q = q + _shortformerPos;
-            k = k + _shortformerPos;
-        }
-
-        var blocked = _model.BlockedMask(q.shape[0], _length, null); // [1, 1, p, p] or null
-        var heads = tensor(new long[] { head.Index }, device: q.device);
-        var z = block.Attn.HeadZ(q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0), heads, blocked, false)[0]; // [B, p, e]
-        return matmul(z, block.Attn.W_O[head.Index]); // [B, p, d]
-    }
+    /// <summary>One head's output z·W_O on separate (pre-normalization) q, k, v inputs <c>[B, p, d]</c>, through the block's own code.</summary>
+    private Tensor Head(Node head, Tensor q, Tensor k, Tensor v) =>
+        _blocks[head.Layer].HeadResults(q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0), [head.Index], _context)[0]; // [B, p, d]
 
     /// <summary>The residual stream a destination reads, on every prompt: <c>[N, p, d]</c>.</summary>
     private Tensor Slot(Node node) => node.Kind switch
     {
         NodeKind.AttentionHead => _record.ResidPre[node.Layer],
-        NodeKind.Mlp => _residMid[node.Layer],
+        NodeKind.Mlp => _record.MlpIn[node.Layer]!,
         NodeKind.Logits => _record.ResidFinal,
         _ => throw new InvalidOperationException($"{node.Id} is not a destination"),
     };
 
     /// <summary>Logits <c>[B, v]</c> from a final residual stream <c>[B, p, d]</c>, read at the read positions of prompts <paramref name="x"/>.</summary>
-    private Tensor Unembed(Tensor resid, long[] x)
-    {
-        long batch = resid.shape[0], d = resid.shape[2];
-        var positions = tensor(x.Select(i => _readPositions[i]).ToArray(), device: resid.device).view(batch, 1, 1).expand(batch, 1, d); // [B, 1, d]
-        var final = resid.gather(1, positions); // [B, 1, d]
-        return _model.Unembed.forward(_model.LnFinal.ApplyTo(final)).squeeze(1); // [B, v]
-    }
+    private Tensor Unembed(Tensor resid, long[] x) =>
+        _model.Logits(resid, tensor(x.Select(i => _readPositions[i]).ToArray(), device: resid.device), fireHooks: false); // [B, v]
 
     /// <summary>Cross-entropy of each prompt's first answer: one value per row.</summary>
     private double[] Loss(Tensor logits, long[] x)

@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Model.Routing;
+
+/// <summary>
+/// How the blocks route the residual stream (DESIGN.md, "One forward pass"): the one block wiring asks the route what
+/// each destination reads — a layer's heads (q, k, v), its MLP, the unembedding — and tells it what each source wrote.
+/// The plain run is the identity (<see cref="PlainRoute"/>); recording, edge-masked patching and attribution's gradient
+/// pass are other routes over the same blocks. Calls come in layer order from inside the block's dispose scope: a route
+/// that keeps a tensor beyond the call moves it out (<c>MoveToOuterDisposeScope</c>).
+/// </summary>
+public interface IResidualRoute
+{
+    /// <summary>Whether hook points fire in this run (only the plain route's runs: RunWithCache, RunWithHooks).</summary>
+    bool FiresHooks { get; }
+
+    /// <summary>What layer <paramref name="layer"/>'s heads read, from <paramref name="residPre"/> <c>[n, pos, d_model]</c>.</summary>
+    AttentionInput AttentionInput(int layer, Tensor residPre);
+
+    /// <summary>Layer <paramref name="layer"/>'s mixed values <paramref name="z"/> <c>[n, pos, head, d_head]</c>: head h writes z_h W_O[h].</summary>
+    void HeadsWritten(int layer, Tensor z);
+
+    /// <summary>What layer <paramref name="layer"/>'s MLP reads, from <paramref name="mlpIn"/> <c>[n, pos, d_model]</c> (before ln2).</summary>
+    MlpInput MlpInput(int layer, Tensor mlpIn);
+
+    /// <summary>Layer <paramref name="layer"/>'s neuron activations <paramref name="post"/> <c>[n, pos, d_mlp]</c> and output <c>[n, pos, d_model]</c>.</summary>
+    void MlpWritten(int layer, Tensor post, Tensor output);
+
+    /// <summary>What the unembedding reads (before ln_final), from the final residual stream <c>[n, pos, d_model]</c>.</summary>
+    Tensor FinalInput(Tensor residFinal);
+}

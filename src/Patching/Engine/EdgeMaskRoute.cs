@@ -1,0 +1,243 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Model.Routing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Patching.Engine;
+
+/// <summary>
+/// The route of an edge-masked run (the patching contract): every destination reads
+/// <c>resid − Σ_{ablated (s, d)} (x_s − x̃_s)</c>, for <c>V</c> edge sets at once along the batch. Heads whose inputs
+/// differ are recomputed — on per-head inputs for the whole batch (one batched product over heads) when most of a
+/// layer's heads are, else one by one beside the batched heads; each source's delta x_s − x̃_s is kept as it is
+/// computed. No hook fires.
+/// </summary>
+internal sealed class EdgeMaskRoute : IResidualRoute
+{
+    private readonly HookedTransformer _model;
+    private readonly GraphLayout _layout;
+    private readonly SourceDeltas _deltas;
+    private readonly Tensor _ablated;
+    private readonly HashSet<int> _needed;
+    private readonly int _variants;
+    private readonly long _b;
+    private readonly long _p;
+    private readonly long _d;
+    private readonly List<(int Variant, Edge Edge)>[] _heads; // per layer
+    private readonly List<(int Variant, Edge Edge)>[] _mlps; // per layer
+    private readonly List<(int Variant, Edge Edge)> _logits;
+
+    public EdgeMaskRoute(
+        HookedTransformer model, GraphLayout layout, IReadOnlyList<(int Variant, Edge Edge)> entries, SourceDeltas deltas, Tensor ablated, int variants, long b, long p)
+    {
+        _model = model;
+        _layout = layout;
+        _deltas = deltas;
+        _ablated = ablated;
+        _variants = variants;
+        _b = b;
+        _p = p;
+        _d = model.Config.DModel;
+        _needed = entries.Select(x => layout.SourceIndex(x.Edge.Source)).ToHashSet();
+        int layers = model.Config.NLayers;
+        _heads = Enumerable.Range(0, layers).Select(_ => new List<(int, Edge)>()).ToArray();
+        _mlps = Enumerable.Range(0, layers).Select(_ => new List<(int, Edge)>()).ToArray();
+        _logits = [];
+        foreach (var entry in entries)
+        {
+            var destination = entry.Edge.Destination;
+            var list = destination.Kind switch
+            {
+                NodeKind.Logits => _logits,
+                NodeKind.AttentionHead => _heads[destination.Layer],
+                _ => _mlps[destination.Layer],
+            };
+            list.Add(entry);
+        }
+    }
+
+    public bool FiresHooks => false;
+
+    public AttentionInput AttentionInput(int layer, Tensor residPre)
+    {
+        var entries = _heads[layer];
+        if (entries.Count == 0)
+        {
+            return Model.Routing.AttentionInput.Of(residPre);
+        }
+
+        int heads = _model.Config.NHeads, channels = _layout.Channels, slots = channels * heads;
+        var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source))).ToList();
+        var pairs = entries.Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
+        var residV = residPre.view(_variants, _b, _p, _d);
+        var dense = _deltas.PreferDense(triples.Count, slots, triples.Max(x => x.Item3) + 1)
+            ? _deltas.Correction(triples, slots).view(_variants, channels, heads, _b, _p, _d) // [V, c, h, b, p, d]
+            : null;
+        if (2 * pairs.Count >= _variants * heads)
+        {
+            // most heads differ: per-head inputs for the whole batch, one batched projection over heads
+            var inputs = new Tensor[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                Tensor x; // [V, b, p, h, d]
+                if (dense is not null)
+                {
+                    x = (residV.unsqueeze(1) - dense.select(1, c)).permute(0, 2, 3, 1, 4); // [V, h, b, p, d] -> [V, b, p, h, d]
+                }
+                else
+                {
+                    x = residV.unsqueeze(3).expand(_variants, _b, _p, heads, _d).clone();
+                    foreach (var (variant, edge) in entries.Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
+                    {
+                        x[variant, TensorIndex.Colon, TensorIndex.Colon, edge.Destination.Index].sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
+                    }
+                }
+
+                inputs[c] = x.reshape(_variants * _b, _p, heads, _d); // [V·b, p, h, d]
+            }
+
+            return Model.Routing.AttentionInput.PerHead(inputs[0], inputs[Math.Min(1, channels - 1)], inputs[channels - 1]);
+        }
+
+        var rows = new Tensor[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            rows[c] = new Tensor[pairs.Count];
+        }
+
+        var byPair = entries.GroupBy(x => (x.Variant, x.Edge.Destination.Index)).ToDictionary(g => g.Key, g => g.ToList());
+        for (int t = 0; t < pairs.Count; t++)
+        {
+            var (variant, head) = pairs[t];
+            for (int c = 0; c < 3; c++)
+            {
+                if (channels == 1 && c > 0)
+                {
+                    rows[c][t] = rows[0][t];
+                    continue;
+                }
+
+                if (dense is not null)
+                {
+                    rows[c][t] = residV[variant] - dense[variant, c, head]; // [b, p, d]
+                    continue;
+                }
+
+                var x = residV[variant].clone(); // [b, p, d], corrected in place: one buffer however many edges
+                foreach (var (_, edge) in byPair[pairs[t]].Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
+                {
+                    x.sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
+                }
+
+                rows[c][t] = x;
+            }
+        }
+
+        var q = stack(rows[0]); // [T, b, p, d]
+        var k = channels == 1 ? q : stack(rows[1]);
+        var v = channels == 1 ? q : stack(rows[2]);
+        return Model.Routing.AttentionInput.Of(residPre, new HeadRows(_variants, pairs.Select(x => x.Variant).ToList(), pairs.Select(x => x.Index).ToList(), q, k, v));
+    }
+
+    public void HeadsWritten(int layer, Tensor z)
+    {
+        var attention = _model.Blocks[layer].Attn;
+        for (int h = 0; h < _model.Config.NHeads; h++)
+        {
+            int s = _layout.SourceIndex(Node.Head(layer, h));
+            if (_needed.Contains(s))
+            {
+                var result = matmul(z.select(2, h), attention.W_O[h]); // [V·b, p, d]: this head's output
+                Keep(s, result.view(_variants, _b, _p, _d) - _ablated[s]);
+            }
+        }
+    }
+
+    public MlpInput MlpInput(int layer, Tensor mlpIn)
+    {
+        var entries = _mlps[layer];
+        if (entries.Count == 0)
+        {
+            return new MlpInput(mlpIn);
+        }
+
+        if (!_layout.NeuronLevel)
+        {
+            return new MlpInput(mlpIn - Correction(entries).view(_variants * _b, _p, _d));
+        }
+
+        var inV = mlpIn.view(_variants, _b, _p, _d);
+        var groups = entries.GroupBy(x => (x.Variant, x.Edge.Destination.Index)).ToList();
+        var inputs = new Tensor[groups.Count];
+        for (int t = 0; t < groups.Count; t++)
+        {
+            var x = inV[groups[t].Key.Variant].clone(); // [b, p, d], corrected in place
+            foreach (var (_, edge) in groups[t])
+            {
+                x.sub_(_deltas[_layout.SourceIndex(edge.Source)][groups[t].Key.Variant]);
+            }
+
+            inputs[t] = x;
+        }
+
+        var rows = new NeuronRows(_variants, groups.Select(g => g.Key.Variant).ToList(), groups.Select(g => g.Key.Index).ToList(), stack(inputs)); // [T, b, p, d]
+        return new MlpInput(mlpIn, rows);
+    }
+
+    public void MlpWritten(int layer, Tensor post, Tensor output)
+    {
+        if (!_layout.NeuronLevel)
+        {
+            int s = _layout.SourceIndex(Node.Mlp(layer));
+            if (_needed.Contains(s))
+            {
+                Keep(s, output.view(_variants, _b, _p, _d) - _ablated[s]);
+            }
+
+            return;
+        }
+
+        var wOut = _model.Blocks[layer].MlpModule!.W_out;
+        for (int n = 0; n < _model.Config.DMlp; n++)
+        {
+            int s = _layout.SourceIndex(Node.Neuron(layer, n));
+            if (_needed.Contains(s))
+            {
+                var neuron = post.select(2, n).unsqueeze(-1) * wOut[n]; // [V·b, p, d]
+                Keep(s, neuron.view(_variants, _b, _p, _d) - _ablated[s]);
+            }
+        }
+    }
+
+    public Tensor FinalInput(Tensor residFinal) =>
+        _logits.Count == 0 ? residFinal : residFinal - Correction(_logits).view(_variants * _b, _p, _d);
+
+    /// <summary>A head input's slot: channel-major (all q, then k, then v), or the head at head level.</summary>
+    private int Slot(Edge edge) => (_layout.Channels == 1 ? 0 : GraphLayout.Channel(edge) * _model.Config.NHeads) + edge.Destination.Index;
+
+    /// <summary>Stores a source's delta and moves it out of the block's dispose scope (later layers read it).</summary>
+    private void Keep(int source, Tensor delta)
+    {
+        _deltas.Set(source, delta);
+        _deltas[source].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Σ over each variant's ablated edges into one destination of (x_s − x̃_s): <c>[V, b, p, d]</c>.</summary>
+    private Tensor Correction(List<(int Variant, Edge Edge)> entries)
+    {
+        var triples = entries.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
+        if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
+        {
+            return _deltas.Correction(triples, 1).view(_variants, _b, _p, _d);
+        }
+
+        var sum = zeros([_variants, _b, _p, _d], _ablated.dtype, _ablated.device); // in place: one buffer however many edges
+        foreach (var (variant, edge) in entries)
+        {
+            sum.select(0, variant).add_(_deltas[_layout.SourceIndex(edge.Source)][variant], Scalars.One);
+        }
+
+        return sum;
+    }
+}

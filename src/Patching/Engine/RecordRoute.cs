@@ -1,0 +1,75 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Model;
+using CircuitFinder.Model.Routing;
+using static TorchSharp.torch;
+
+namespace CircuitFinder.Patching.Engine;
+
+/// <summary>
+/// The unablated run that records every source's output (<c>input</c>, each head's z_h W_O[h], each MLP or neuron)
+/// and the residual stream each destination reads: resid_pre per layer (the heads), each MLP's input and the final
+/// stream. Destinations read the stream as it is, so the run is the plain forward; no hook fires.
+/// </summary>
+internal sealed class RecordRoute : IResidualRoute
+{
+    private readonly HookedTransformer _model;
+    private readonly GraphLayout _layout;
+
+    public RecordRoute(HookedTransformer model, GraphLayout layout, Tensor input)
+    {
+        _model = model;
+        _layout = layout;
+        Outputs = new Tensor[layout.Sources.Count];
+        Outputs[layout.SourceIndex(Node.Input)] = input;
+        MlpIn = new Tensor?[model.Config.NLayers];
+    }
+
+    public bool FiresHooks => false;
+
+    /// <summary>Per source, <c>[b, p, d]</c>.</summary>
+    public Tensor[] Outputs { get; }
+
+    public List<Tensor> ResidPre { get; } = [];
+
+    /// <summary>Per layer, the MLP's input <c>[b, p, d]</c> (null without an MLP).</summary>
+    public Tensor?[] MlpIn { get; }
+
+    public AttentionInput AttentionInput(int layer, Tensor residPre)
+    {
+        ResidPre.Add(residPre);
+        return Model.Routing.AttentionInput.Of(residPre);
+    }
+
+    public void HeadsWritten(int layer, Tensor z)
+    {
+        var results = einsum("bphe,hed->hbpd", z, _model.Blocks[layer].Attn.W_O); // [h, b, p, d]
+        for (int h = 0; h < _model.Config.NHeads; h++)
+        {
+            Outputs[_layout.SourceIndex(Node.Head(layer, h))] = results[h].MoveToOuterDisposeScope();
+        }
+    }
+
+    public MlpInput MlpInput(int layer, Tensor mlpIn)
+    {
+        // a parallel block's MLP reads resid_pre, which already lives in the run's scope
+        MlpIn[layer] = ReferenceEquals(mlpIn, ResidPre[layer]) ? mlpIn : mlpIn.MoveToOuterDisposeScope();
+        return new MlpInput(mlpIn);
+    }
+
+    public void MlpWritten(int layer, Tensor post, Tensor output)
+    {
+        if (!_layout.NeuronLevel)
+        {
+            Outputs[_layout.SourceIndex(Node.Mlp(layer))] = output.MoveToOuterDisposeScope();
+            return;
+        }
+
+        var neurons = einsum("bpm,md->mbpd", post, _model.Blocks[layer].MlpModule!.W_out); // [m, b, p, d]
+        for (int n = 0; n < _model.Config.DMlp; n++)
+        {
+            Outputs[_layout.SourceIndex(Node.Neuron(layer, n))] = neurons[n].MoveToOuterDisposeScope();
+        }
+    }
+
+    public Tensor FinalInput(Tensor residFinal) => residFinal;
+}
