@@ -53,7 +53,7 @@ public sealed class PatternDetector : IHeadDetector
             Buffer.BlockCopy(d, 0, detection, b * n * n * sizeof(float), n * n * sizeof(float));
         }
 
-        var detectionTensor = tensor(detection, [tokens.Length, n, n]); // [b, q, k]
+        var detectionTensor = tensor(detection, [tokens.Length, n, n], device: patterns[0].device); // [b, q, k], beside the cached patterns
         var values = new List<double?>();
         foreach (var layer in patterns)
         {
