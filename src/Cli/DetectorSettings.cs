@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CircuitFinder.Detectors;
 using CircuitFinder.Detectors.Patterns;
-using CircuitFinder.Model;
 
 namespace CircuitFinder.Cli;
 
@@ -58,13 +57,14 @@ public sealed class DetectorSettings
     {
         var chosen = parse.GetValue(Detectors) is { } list ? Catalog(list) : HeadDetectorCatalog.All;
         var user = (parse.GetValue(Patterns) ?? []).SelectMany(CustomPattern.Load).ToList();
-        var clash = user.FirstOrDefault(u => HeadDetectorCatalog.Names.Contains(u.Name) || user.Count(o => o.Name == u.Name) > 1);
-        if (clash is not null)
+        try
         {
-            throw new BadInputException($"--pattern: the name '{clash.Name}' is already used by another detector");
+            return HeadDetectorCatalog.WithPatterns(chosen, user);
         }
-
-        return [.. chosen, .. user];
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"--pattern: {e.Message}");
+        }
     }
 
     private static IReadOnlyList<IHeadDetector> Catalog(string list)

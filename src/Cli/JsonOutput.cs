@@ -1,4 +1,3 @@
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Cli;
@@ -6,7 +5,7 @@ namespace CircuitFinder.Cli;
 /// <summary>Writes machine output: JSON to stdout, or atomically to a file (temporary file, then rename).</summary>
 public static class JsonOutput
 {
-    public static string Format(JToken json) => json.ToString(Formatting.Indented);
+    public static string Format(JToken json) => JsonFiles.Format(json);
 
     public static void Write(JToken json, string? path, TextWriter stdout)
     {
@@ -16,6 +15,6 @@ public static class JsonOutput
             return;
         }
 
-        Model.AtomicFile.WriteAllText(path, Format(json) + "\n");
+        JsonFiles.WriteIndented(path, json);
     }
 }

@@ -43,7 +43,7 @@ public static class ReportFiles
     {
         string json = Path.Combine(folder, "circuit.json");
         string dot = Path.Combine(folder, "circuit.dot");
-        AtomicFile.WriteAllText(json, JsonOutput.Format(CircuitJson.Write(report)) + "\n");
+        JsonFiles.WriteIndented(json, CircuitJson.Write(report));
         string title = $"{report.Method} on {report.Task.Name}: {report.Circuit.Count} edges, faithfulness {report.Faithfulness:F3}";
         AtomicFile.WriteAllText(dot, CircuitDot.Write(report.Graph, report.Circuit, report.Scores, title));
         var written = new List<string> { json, dot };

@@ -74,7 +74,7 @@ public sealed class DetectorContext : IDisposable
         var tokens = DetectorInputs.Make(kind, Options.Sequences, key.Item2, Model.Config.DVocab, Bos, Options.Seed);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var input = tensor(tokens.SelectMany(t => t).ToArray(), [tokens.Length, length]).to(Model.Device); // [b, p]
+        var input = tensor(tokens.SelectMany(t => t).ToArray(), [tokens.Length, length], device: Model.Device); // [b, p]
         var names = Enumerable.Range(0, NLayers).Select(HookName.Pattern).ToList();
         var (_, cache) = Model.RunWithCache(input, names);
         using (cache)

@@ -40,4 +40,21 @@ public static class HeadDetectorCatalog
 
         return All.Where(d => wanted.Contains(d.Name)).ToList();
     }
+
+    /// <summary>
+    /// <paramref name="chosen"/> then the user's <paramref name="patterns"/>; a pattern whose name a built-in detector or
+    /// another pattern already uses is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static IReadOnlyList<IHeadDetector> WithPatterns(IReadOnlyList<IHeadDetector> chosen, IReadOnlyList<IHeadDetector> patterns)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        ArgumentNullException.ThrowIfNull(patterns);
+        var clash = patterns.FirstOrDefault(u => Names.Contains(u.Name) || patterns.Count(o => o.Name == u.Name) > 1);
+        if (clash is not null)
+        {
+            throw new ArgumentException($"the name '{clash.Name}' is already used by another detector");
+        }
+
+        return [.. chosen, .. patterns];
+    }
 }

@@ -19,7 +19,7 @@ public static class HeadScan
         var duplicate = columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new Model.BadInputException($"two detectors both produce the score '{duplicate.Key}'");
+            throw new BadInputException($"two detectors both produce the score '{duplicate.Key}'");
         }
 
         int heads = context.NHeads, count = context.NLayers * heads;

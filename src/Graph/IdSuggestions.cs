@@ -16,7 +16,7 @@ internal static class IdSuggestions
             return clamped;
         }
 
-        return Levenshtein.Nearest(id, graph.Nodes, n => n.Id);
+        return Suggest.Nearest(id, graph.Nodes, n => n.Id);
     }
 
     public static Edge? NearestEdge(ComputeGraph graph, string id)
@@ -24,7 +24,7 @@ internal static class IdSuggestions
         int arrow = id.IndexOf("->", StringComparison.Ordinal);
         if (arrow < 0)
         {
-            return graph.Edges.Count <= MaxEdgesToScan ? Levenshtein.Nearest(id, graph.Edges, e => e.Id) : null;
+            return graph.Edges.Count <= MaxEdgesToScan ? Suggest.Nearest(id, graph.Edges, e => e.Id) : null;
         }
 
         string rest = id[(arrow + 2)..];
@@ -47,7 +47,7 @@ internal static class IdSuggestions
         }
 
         var nearby = graph.IncomingEdges(destination).Concat(graph.OutgoingEdges(source));
-        return Levenshtein.Nearest(id, nearby, e => e.Id);
+        return Suggest.Nearest(id, nearby, e => e.Id);
     }
 
     private static QkvInput? InputFor(ComputeGraph graph, Node destination, string tag)

@@ -4,21 +4,23 @@ using Xunit;
 namespace CircuitFinder.Tests.Architecture;
 
 /// <summary>
-/// Dependencies point one way (DESIGN.md): Model and Graph depend on nothing of ours; Tasks on Model; Patching on
-/// Model, Graph, Tasks; Scrubbing on Patching; Detectors on Model, Graph, Tasks, Patching; Reports on Graph; Cli on all.
-/// Only executables reference the native libtorch package.
+/// Dependencies point one way (DESIGN.md): Core depends on nothing of ours and every other library may use it; Model
+/// and Graph depend on Core alone; Tasks on Model; Patching on Model, Graph, Tasks; Scrubbing on Patching; Detectors on
+/// Model, Graph, Tasks, Patching; Reports on Graph; Cli on all. Only executables reference the native libtorch package,
+/// and Core references no TorchSharp at all.
 /// </summary>
 public sealed class LayeringTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
-        ["Model"] = [],
-        ["Graph"] = [],
-        ["Tasks"] = ["Model"],
-        ["Patching"] = ["Model", "Graph", "Tasks"],
-        ["Scrubbing"] = ["Patching"],
-        ["Detectors"] = ["Model", "Graph", "Tasks", "Patching"],
-        ["Reports"] = ["Graph"],
+        ["Core"] = [],
+        ["Model"] = ["Core"],
+        ["Graph"] = ["Core"],
+        ["Tasks"] = ["Model", "Core"],
+        ["Patching"] = ["Model", "Graph", "Tasks", "Core"],
+        ["Scrubbing"] = ["Patching", "Core"],
+        ["Detectors"] = ["Model", "Graph", "Tasks", "Patching", "Core"],
+        ["Reports"] = ["Graph", "Core"],
     };
 
     public static TheoryData<string> Libraries => new(Allowed.Keys);
@@ -45,6 +47,7 @@ public sealed class LayeringTests
     {
         var assemblies = new[]
         {
+            typeof(CircuitFinder.Core.BadInputException).Assembly,
             typeof(CircuitFinder.Model.HookedTransformer).Assembly,
             typeof(CircuitFinder.Graph.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Tasks.TaskDataset).Assembly,
@@ -62,6 +65,21 @@ public sealed class LayeringTests
                 .Select(n => n.Replace("CircuitFinder.", string.Empty, StringComparison.Ordinal));
             Assert.All(ours, r => Assert.Contains(r, TransitiveAllowed(layer)));
         }
+    }
+
+    [Fact]
+    public void Given_the_Core_project_when_its_references_are_read_then_neither_its_project_nor_its_assembly_names_TorchSharp()
+    {
+        var packages = Csproj("Core").Descendants("PackageReference").Select(p => (string?)p.Attribute("Include") ?? string.Empty);
+        Assert.DoesNotContain(packages, p => p.Contains("torch", StringComparison.OrdinalIgnoreCase));
+        var assemblies = typeof(CircuitFinder.Core.BadInputException).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? string.Empty);
+        Assert.DoesNotContain(assemblies, a => a.Contains("torch", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Every_library_except_Core_references_the_Core_project()
+    {
+        Assert.All(Allowed.Keys.Where(p => p != "Core"), p => Assert.Contains("Core", ProjectReferences(p)));
     }
 
     private static HashSet<string> TransitiveAllowed(string layer)

@@ -1,4 +1,5 @@
 using System.Text;
+using CircuitFinder.Graph.Heads;
 using CircuitFinder.Reports.Wiki;
 using Newtonsoft.Json.Linq;
 using Xunit;

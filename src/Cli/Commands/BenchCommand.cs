@@ -22,7 +22,7 @@ public static class BenchCommand
                 int n = parse.GetValue(runs);
                 if (n <= 0)
                 {
-                    throw new Model.BadInputException($"--runs must be positive, got {n}");
+                    throw new BadInputException($"--runs must be positive, got {n}");
                 }
 
                 var result = ConsoleProgress.Run("bench forward", parse.GetValue(GlobalOptions.Quiet), p => ForwardBenchmark.Run(n, p));
@@ -64,7 +64,7 @@ public static class BenchCommand
                 double f = parse.GetValue(screen);
                 if (n <= 0 || e <= 0 || f is <= 0 or > 1)
                 {
-                    throw new Model.BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
+                    throw new BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
                 }
 
                 var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, p));
@@ -106,7 +106,7 @@ public static class BenchCommand
                 int n = parse.GetValue(runs), e = parse.GetValue(edges), v = parse.GetValue(variants);
                 if (n <= 0 || e <= 0 || v <= 0)
                 {
-                    throw new Model.BadInputException("--runs, --edges and --variants must be positive");
+                    throw new BadInputException("--runs, --edges and --variants must be positive");
                 }
 
                 var result = ConsoleProgress.Run("bench patching", parse.GetValue(GlobalOptions.Quiet), p => PatchingBenchmark.Run(n, e, v, p));

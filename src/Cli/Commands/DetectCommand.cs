@@ -1,9 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using CircuitFinder.Detectors;
-using CircuitFinder.Model;
-using CircuitFinder.Model.Zoo;
+using CircuitFinder.Detectors.Runs;
 using CircuitFinder.Reports.Wiki;
 
 namespace CircuitFinder.Cli.Commands;
@@ -12,6 +8,7 @@ namespace CircuitFinder.Cli.Commands;
 /// <c>circuitfinder detect --model M [--detectors list] [--pattern FILE] [--json | --csv] [--out FILE]</c>: scores every
 /// head with the chosen detectors; one row per head (<c>L{l}H{h}</c>, layer, head), one column per score, and the
 /// category labels the documented thresholds give. Text on stdout by default, JSON or CSV on request, to --out atomically.
+/// The scan is <see cref="DetectionRun"/>'s and the formats are Reports'; this parses, draws progress and prints.
 /// </summary>
 public static class DetectCommand
 {
@@ -47,15 +44,11 @@ public static class DetectCommand
                 }
 
                 using var loaded = model.Load(parse);
-                string? task = loaded.Source.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal) && ZooCatalog.TryGet(loaded.Source[ZooCatalog.Prefix.Length..], out var zoo)
-                    ? zoo.TaskName
-                    : null;
-                using var context = new DetectorContext(loaded.Model, loaded.Tokenizer, loaded.Source, task, options);
-                var table = ConsoleProgress.Run("detect", parse.GetValue(GlobalOptions.Quiet), progress => HeadScan.Run(context, detectors, progress));
+                var table = ConsoleProgress.Run("detect", parse.GetValue(GlobalOptions.Quiet), progress => DetectionRun.Run(loaded, detectors, options, progress));
                 var wiki = HeadTables.ToWiki(table);
-                string text = parse.GetValue(json) ? JsonOutput.Format(HeadTableJson.Write(wiki)) + "\n"
+                string text = parse.GetValue(json) ? JsonFiles.Format(HeadTableJson.Write(wiki)) + "\n"
                     : parse.GetValue(csv) ? HeadTableCsv.Write([wiki])
-                    : Text(wiki);
+                    : HeadTableText.Write(wiki);
                 if (path is null)
                 {
                     stdout.Write(text);
@@ -71,32 +64,5 @@ public static class DetectCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return command;
-    }
-
-    /// <summary>An aligned text table with the notes below it.</summary>
-    private static string Text(WikiHeadTable table)
-    {
-        var header = new[] { "head", "layer", "head#" }.Concat(table.Columns).Append("categories").ToList();
-        var rows = Enumerable.Range(0, table.NLayers * table.NHeads).Select(i => new[]
-        {
-            WikiHeadTable.HeadName(i / table.NHeads, i % table.NHeads),
-            (i / table.NHeads).ToString(CultureInfo.InvariantCulture),
-            (i % table.NHeads).ToString(CultureInfo.InvariantCulture),
-        }.Concat(table.Columns.Select(c => table.Score(c, i)?.ToString("F3", CultureInfo.InvariantCulture) ?? "-"))
-         .Append(string.Join(",", table.Labels[i])).ToList()).ToList();
-        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToList();
-        var text = new StringBuilder();
-        text.AppendLine(string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
-        foreach (var row in rows)
-        {
-            text.AppendLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
-        }
-
-        foreach (var note in table.Notes)
-        {
-            text.AppendLine("# " + note);
-        }
-
-        return text.ToString();
     }
 }

@@ -26,7 +26,7 @@ public static class ExportCommand
                 }
 
                 string path = parse.GetValue(file)!;
-                var json = Model.Config.JsonFields.ReadObjectFile(path);
+                var json = JsonFiles.ReadObject(path);
                 JObject exported;
                 try
                 {

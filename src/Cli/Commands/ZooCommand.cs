@@ -63,7 +63,7 @@ public static class ZooCommand
                 var zoo = ZooCatalog.Get(requested.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal) ? requested[ZooCatalog.Prefix.Length..] : requested);
                 if (!zoo.HasGroundTruth)
                 {
-                    throw new Model.BadInputException($"{ZooCatalog.Prefix}{zoo.Name} has no known ground-truth circuit (models with one: {string.Join(", ", ZooCatalog.Models.Where(m => m.HasGroundTruth).Select(m => m.Name))})");
+                    throw new BadInputException($"{ZooCatalog.Prefix}{zoo.Name} has no known ground-truth circuit (models with one: {string.Join(", ", ZooCatalog.Models.Where(m => m.HasGroundTruth).Select(m => m.Name))})");
                 }
 
                 var json = new JObject

@@ -33,7 +33,7 @@ public static class AttentionSimilarity
 
         var a = pattern.to_type(ScalarType.Float32); // [b, h, q, k]
         var d = detection.to_type(ScalarType.Float32).unsqueeze(1); // [b, 1, q, k]
-        var keep = ExclusionMask(size, scoring); // [q, k]: 0 where excluded
+        var keep = ExclusionMask(size, scoring, pattern.device); // [q, k]: 0 where excluded
         if (scoring.ErrorMeasure == ErrorMeasure.Mul)
         {
             var masked = keep is null ? a : a * keep; // [b, h, q, k]
@@ -67,28 +67,28 @@ public static class AttentionSimilarity
     {
         int n = attention.GetLength(0);
         using var scope = NewDisposeScope();
-        var a = tensor(attention).reshape(1, 1, n, n); // [1, 1, q, k]
-        var d = tensor(detection).reshape(1, n, n); // [1, q, k]
+        var a = tensor(attention, device: CPU).reshape(1, 1, n, n); // [1, 1, q, k], from host arrays
+        var d = tensor(detection, device: CPU).reshape(1, n, n); // [1, q, k]
         return Score(a, d, scoring)[0];
     }
 
     /// <summary>1 everywhere except BOS's column and/or the diagonal when excluded; null when nothing is excluded.</summary>
-    private static Tensor? ExclusionMask(long size, PatternScoring scoring)
+    private static Tensor? ExclusionMask(long size, PatternScoring scoring, Device device)
     {
         if (!scoring.ExcludeBos && !scoring.ExcludeCurrentToken)
         {
             return null;
         }
 
-        var keep = ones(size, size); // [q, k]
+        var keep = ones(size, size, device: device); // [q, k]
         if (scoring.ExcludeBos)
         {
-            keep[TensorIndex.Colon, 0] = zeros(size);
+            keep[TensorIndex.Colon, 0] = zeros(size, device: device);
         }
 
         if (scoring.ExcludeCurrentToken)
         {
-            keep -= eye(size);
+            keep -= eye(size, device: device);
             keep = keep.clamp_min(0);
         }
 

@@ -47,13 +47,13 @@ public sealed class PatternDetector : IHeadDetector
             var d = _pattern(tokens[b]);
             if (d.GetLength(0) != n || d.GetLength(1) != n)
             {
-                throw new Model.BadInputException($"{Name}: the detection pattern is {d.GetLength(0)}x{d.GetLength(1)}, the input has {n} tokens");
+                throw new BadInputException($"{Name}: the detection pattern is {d.GetLength(0)}x{d.GetLength(1)}, the input has {n} tokens");
             }
 
             Buffer.BlockCopy(d, 0, detection, b * n * n * sizeof(float), n * n * sizeof(float));
         }
 
-        var detectionTensor = tensor(detection, [tokens.Length, n, n]); // [b, q, k]
+        var detectionTensor = tensor(detection, [tokens.Length, n, n], device: patterns[0].device); // [b, q, k], beside the cached patterns
         var values = new List<double?>();
         foreach (var layer in patterns)
         {

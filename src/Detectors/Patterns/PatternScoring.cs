@@ -10,6 +10,6 @@ public sealed record PatternScoring(ErrorMeasure ErrorMeasure = ErrorMeasure.Mul
     {
         "mul" => ErrorMeasure.Mul,
         "abs" => ErrorMeasure.Abs,
-        _ => throw new Model.BadInputException($"{where}: unknown error measure '{text}' (expected mul or abs)"),
+        _ => throw new BadInputException($"{where}: unknown error measure '{text}' (expected mul or abs)"),
     };
 }

@@ -38,7 +38,7 @@ public static class OrdinalSequences
             var ids = tokenizer.Encode(text);
             return ids.Count == 1 && ids[0] < vocabulary ? ids[0] : null;
         }
-        catch (Model.BadInputException)
+        catch (BadInputException)
         {
             return null; // a plain vocabulary without the word
         }

@@ -38,8 +38,8 @@ public static class SuccessorScores
             var ov = matmul(wV[layer].to_type(ScalarType.Float64), wO[layer].to_type(ScalarType.Float64)); // [h, d, d]
             foreach (var (members, pairs) in tasks)
             {
-                var sources = tensor(pairs.Select(p => p.Item1).ToArray());
-                var candidates = tensor(members);
+                var sources = tensor(pairs.Select(p => p.Item1).ToArray(), device: embed.device); // [pairs]
+                var candidates = tensor(members, device: embed.device); // [members]
                 var logits = matmul(matmul(embed.index_select(0, sources).unsqueeze(0), ov), unembed.index_select(1, candidates)); // [h, pairs, members]
                 var best = members.Length > 0 ? logits.argmax(-1).data<long>().ToArray() : []; // [h * pairs]
                 for (int h = 0; h < heads; h++)

@@ -91,7 +91,7 @@ public sealed record HookedTransformerConfig
     public bool HasMlp => !AttnOnly;
 
     /// <summary>
-    /// Checks the configuration is self-consistent and supported; throws <see cref="Model.BadInputException"/>
+    /// Checks the configuration is self-consistent and supported; throws <see cref="BadInputException"/>
     /// naming the field (prefixed with <paramref name="source"/>, e.g. the config file) otherwise.
     /// </summary>
     public HookedTransformerConfig Validate(string source)

@@ -81,21 +81,6 @@ public sealed class JsonFields
             : throw new BadInputException($"{_source}: field '{field}' must be a string, got {v.ToString(Newtonsoft.Json.Formatting.None)}");
     }
 
-    /// <summary>Reads a JSON object file with a clear error when it is missing or malformed.</summary>
-    public static JObject ReadObjectFile(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new BadInputException($"{path}: file not found");
-        }
-
-        try
-        {
-            return JObject.Parse(File.ReadAllText(path));
-        }
-        catch (Newtonsoft.Json.JsonReaderException e)
-        {
-            throw new BadInputException($"{path}: not a valid JSON object ({e.Message})", e);
-        }
-    }
+    /// <summary>Reads a JSON object file with a clear error when it is missing or malformed (<see cref="JsonFiles.ReadObject"/>).</summary>
+    public static JObject ReadObjectFile(string path) => JsonFiles.ReadObject(path);
 }

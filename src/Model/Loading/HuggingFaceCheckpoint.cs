@@ -102,7 +102,7 @@ internal sealed partial class HuggingFaceCheckpoint : IDisposable
     /// <summary>Reads every shard a <c>*.index.json</c> names into one state dict.</summary>
     private static StateDict ReadShards(string indexPath)
     {
-        var index = JsonFields.ReadObjectFile(indexPath);
+        var index = JsonFiles.ReadObject(indexPath);
         if (index["weight_map"] is not JObject map)
         {
             throw new BadInputException($"{indexPath}: missing object 'weight_map' (key -> shard file)");

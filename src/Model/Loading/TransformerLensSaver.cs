@@ -35,7 +35,7 @@ public static class TransformerLensSaver
             }
         }
 
-        AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson.ToTransformerLens(model.Config).ToString(Formatting.Indented) + "\n");
+        JsonFiles.WriteIndented(Path.Combine(folder, "config.json"), ConfigJson.ToTransformerLens(model.Config));
         if (tokenizer is PlainVocabularyTokenizer plain)
         {
             AtomicFile.WriteAllText(Path.Combine(folder, "vocab.json"), JsonConvert.SerializeObject(plain.Tokens, Formatting.Indented) + "\n");

@@ -1,5 +1,4 @@
 using CircuitFinder.Model.Checkpoints;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using static TorchSharp.torch;
 
@@ -34,7 +33,7 @@ public static class ExpectedLogits
             ["processing"] = "none (load with ProcessingOptions.None to compare)",
             ["sequences"] = new JArray(sequences.Select(s => new JArray(s))),
         };
-        AtomicFile.WriteAllText(Path.Combine(folder, JsonFile), json.ToString(Formatting.Indented) + "\n");
+        JsonFiles.WriteIndented(Path.Combine(folder, JsonFile), json);
     }
 
     /// <summary>The shipped sequences and their logits <c>[pos, d_vocab_out]</c>; the caller owns the tensors.</summary>

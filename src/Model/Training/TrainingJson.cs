@@ -1,6 +1,5 @@
 using System.Globalization;
 using CircuitFinder.Model.Config;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Model.Training;
@@ -52,7 +51,7 @@ public static class TrainingJson
     }
 
     public static void Write(TrainingReport report, string path) =>
-        AtomicFile.WriteAllText(path, ToJson(report).ToString(Formatting.Indented) + "\n");
+        JsonFiles.WriteIndented(path, ToJson(report));
 
     private static JObject Head(HeadScores h) => new()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CircuitFinder.Graph.Heads;
 
 namespace CircuitFinder.Reports.Wiki;
 

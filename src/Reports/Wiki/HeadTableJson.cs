@@ -1,3 +1,4 @@
+using CircuitFinder.Graph.Heads;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Reports.Wiki;

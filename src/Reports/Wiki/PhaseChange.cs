@@ -1,3 +1,5 @@
+using CircuitFinder.Graph.Heads;
+
 namespace CircuitFinder.Reports.Wiki;
 
 /// <summary>

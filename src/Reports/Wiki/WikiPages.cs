@@ -1,4 +1,5 @@
 using System.Globalization;
+using CircuitFinder.Graph.Heads;
 
 namespace CircuitFinder.Reports.Wiki;
 

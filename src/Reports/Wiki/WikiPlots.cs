@@ -1,4 +1,5 @@
 using System.Globalization;
+using CircuitFinder.Graph.Heads;
 using ScottPlot;
 
 namespace CircuitFinder.Reports.Wiki;

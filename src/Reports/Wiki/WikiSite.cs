@@ -1,4 +1,5 @@
 using System.Text;
+using CircuitFinder.Graph.Heads;
 
 namespace CircuitFinder.Reports.Wiki;
 
@@ -10,6 +11,9 @@ namespace CircuitFinder.Reports.Wiki;
 /// </summary>
 public static class WikiSite
 {
+    /// <summary>Renders <paramref name="family"/> and writes the site to <paramref name="folder"/> (<see cref="SiteFolder"/>).</summary>
+    public static void Write(string folder, WikiFamily family) => SiteFolder.Write(folder, Render(family));
+
     public static IReadOnlyDictionary<string, byte[]> Render(WikiFamily family)
     {
         ArgumentNullException.ThrowIfNull(family);
@@ -58,7 +62,7 @@ public static class WikiSite
         }
 
         files["heads.csv"] = Utf8(HeadTableCsv.Write(family.Models));
-        files["heads.json"] = Utf8(WikiJson.WriteFamily(family).ToString(Newtonsoft.Json.Formatting.Indented) + "\n");
+        files["heads.json"] = Utf8(JsonFiles.Format(WikiJson.WriteFamily(family)) + "\n");
         files["composition.csv"] = Utf8(CompositionCsv(family.Models));
         return files;
     }

@@ -16,7 +16,7 @@ public static class TaskFileWriter
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(path);
-        CircuitFinder.Model.AtomicFile.WriteAllText(path, Format(dataset, TaskFileReader.IsJsonLines(path)));
+        AtomicFile.WriteAllText(path, Format(dataset, TaskFileReader.IsJsonLines(path)));
     }
 
     /// <summary>The file's text: JSON, or JSON Lines when <paramref name="jsonLines"/>.</summary>

@@ -76,7 +76,7 @@ public sealed class ShippedZooTests
     [Fact]
     public void Given_an_unknown_name_then_the_error_names_it()
     {
-        var error = Assert.Throws<CircuitFinder.Model.BadInputException>(() => ShippedZoo.Folder("no-such-model"));
+        var error = Assert.Throws<BadInputException>(() => ShippedZoo.Folder("no-such-model"));
         Assert.Contains("no-such-model", error.Message);
     }
 }

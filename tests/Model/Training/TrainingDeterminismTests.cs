@@ -42,7 +42,7 @@ public sealed class TrainingDeterminismTests
     [Fact]
     public void Given_an_unknown_recipe_then_the_error_suggests_a_known_one()
     {
-        var error = Assert.Throws<CircuitFinder.Model.BadInputException>(() => ToyModelRecipes.Get("attn-only-2"));
+        var error = Assert.Throws<BadInputException>(() => ToyModelRecipes.Get("attn-only-2"));
         Assert.Contains("attn-only-2l", error.Message);
     }
 }

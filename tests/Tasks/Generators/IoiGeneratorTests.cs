@@ -110,5 +110,5 @@ public sealed class IoiGeneratorTests
 
     [Fact]
     public void Without_a_tokenizer_the_task_is_bad_input() =>
-        Assert.Throws<CircuitFinder.Model.BadInputException>(() => Generator.Generate(8, 0, null, 50257));
+        Assert.Throws<BadInputException>(() => Generator.Generate(8, 0, null, 50257));
 }

@@ -52,6 +52,6 @@ public sealed class ZooTaskGeneratorTests
             Assert.Equal(3, corruptNames.Distinct().Count());
         }
 
-        Assert.Throws<CircuitFinder.Model.BadInputException>(() => generator.Generate(4, 0, null, vocabulary - 1));
+        Assert.Throws<BadInputException>(() => generator.Generate(4, 0, null, vocabulary - 1));
     }
 }

@@ -1,9 +1,8 @@
-using CircuitFinder.Detectors;
-using CircuitFinder.Reports.Wiki;
+using CircuitFinder.Graph.Heads;
 
-namespace CircuitFinder.Cli;
+namespace CircuitFinder.Detectors.Runs;
 
-/// <summary>Turns the detectors' results into the plain records the wiki and table writers take (Reports never sees tensors or detectors).</summary>
+/// <summary>Turns the detectors' results into the plain records the wiki and table writers take (Reports never sees tensors or detectors; the records live in Graph, where both see them).</summary>
 public static class HeadTables
 {
     /// <summary>The plain table of <paramref name="table"/>; a score that is not finite (an all-excluded pattern) becomes null.</summary>

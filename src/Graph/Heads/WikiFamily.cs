@@ -1,4 +1,4 @@
-namespace CircuitFinder.Reports.Wiki;
+namespace CircuitFinder.Graph.Heads;
 
 /// <summary>
 /// A family of models for the wiki: sizes of one architecture, or (when <see cref="IsCheckpoints"/>) the checkpoints of one

@@ -1,4 +1,4 @@
-namespace CircuitFinder.Reports.Wiki;
+namespace CircuitFinder.Graph.Heads;
 
 /// <summary>
 /// Every head of one model with its scores, plain data for tables, pages and plots: <see cref="Scores"/> holds one list

@@ -1,4 +1,4 @@
-namespace CircuitFinder.Model;
+namespace CircuitFinder.Core;
 
 /// <summary>
 /// Input the user gave us is wrong: a missing or truncated file, a wrong shape, an unknown name.

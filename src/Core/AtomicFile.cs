@@ -1,4 +1,4 @@
-namespace CircuitFinder.Model;
+namespace CircuitFinder.Core;
 
 /// <summary>
 /// Writes files atomically: the content goes to a temporary file in the same folder, which is flushed and then

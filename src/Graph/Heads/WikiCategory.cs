@@ -1,4 +1,4 @@
-namespace CircuitFinder.Reports.Wiki;
+namespace CircuitFinder.Graph.Heads;
 
 /// <summary>
 /// A head category: its label, the score column it is decided on, the rule that assigns it (e.g. <c>induction ≥ 0.3</c>)

@@ -1,6 +1,5 @@
-using CircuitFinder.Model;
 
-namespace CircuitFinder.Cli;
+namespace CircuitFinder.Reports.Wiki;
 
 /// <summary>
 /// Writes a folder of files atomically: everything goes into a temporary sibling folder, which then replaces
