@@ -1,5 +1,6 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
+using CircuitFinder.Model.Routing;
 using CircuitFinder.Patching.Ablations;
 using CircuitFinder.Patching.Engine;
 using static TorchSharp.torch;
@@ -16,6 +17,7 @@ public sealed class EdgePatcher : IDisposable
     private readonly EdgeMaskedForward _engine;
     private readonly SourceRecord _clean;
     private readonly Tensor _ablated;
+    private readonly PatchingInput _callerInput;
 
     public EdgePatcher(
         HookedTransformer model,
@@ -28,12 +30,19 @@ public sealed class EdgePatcher : IDisposable
         long seed = 0)
     {
         Graph = graph;
-        Input = input;
+        _callerInput = input;
+        Input = input.On(model.Device); // everything a run reads lives on the model's device
+        if (!ReferenceEquals(Input, input))
+        {
+            Input.Tokens.DetachFromDisposeScope(); // owned by the patcher, like the records
+            Input.AttentionMask?.DetachFromDisposeScope();
+            Input.ReadPositions?.DetachFromDisposeScope();
+        }
         _engine = new EdgeMaskedForward(model, new GraphLayout(graph, model.Config));
-        _clean = _engine.Record(input);
+        _clean = _engine.Record(Input);
         try
         {
-            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(input, _clean, corruptedTokens, referenceTokens, referenceMask, seed));
+            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(Input, _clean, corruptedTokens?.to(model.Device), referenceTokens?.to(model.Device), referenceMask?.to(model.Device), seed));
             CleanLogits = Evaluate([[]])[0].DetachFromDisposeScope();
         }
         catch
@@ -89,7 +98,7 @@ public sealed class EdgePatcher : IDisposable
             inverse[order[k]] = k;
         }
 
-        return sorted.index_select(0, tensor(inverse, device: sorted.device)).MoveToOuterDisposeScope();
+        return sorted.Rows(tensor(inverse, device: sorted.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Logits with everything outside each circuit ablated: <c>[circuits, batch, d_vocab_out]</c>.</summary>
@@ -98,6 +107,13 @@ public sealed class EdgePatcher : IDisposable
 
     public void Dispose()
     {
+        if (!ReferenceEquals(Input, _callerInput))
+        {
+            Input.Tokens.Dispose(); // the copies On made on the model's device
+            Input.AttentionMask?.Dispose();
+            Input.ReadPositions?.Dispose();
+        }
+
         _clean.Dispose();
         _ablated.Dispose();
         CleanLogits.Dispose();

@@ -58,7 +58,7 @@ public sealed class PromptBatches : IDisposable
                     referenceTokens: slice is null ? null : all.Clean,
                     referenceMask: slice is null ? null : all.AttentionMask,
                     seed: seed + start);
-                result._batches.Add(new PromptBatch(patcher, part.Answers, part.WrongAnswers));
+                result._batches.Add(new PromptBatch(patcher, part.Answers.to(model.Device), part.WrongAnswers.to(model.Device)));
             }
 
             return result;

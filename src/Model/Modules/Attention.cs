@@ -1,5 +1,6 @@
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Hooks;
+using CircuitFinder.Model.Routing;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -236,7 +237,7 @@ public sealed class Attention : nn.Module
     public Tensor HeadZ(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor heads, Tensor? blocked, bool maskHasPadding)
     {
         Tensor Project(Tensor x, Tensor w, Tensor b, Tensor index) =>
-            einsum("tbpd,tde->tbpe", x, w.index_select(0, index)).add_(b.index_select(0, index).unsqueeze(1).unsqueeze(1), Scalars.One); // [T, b, p, e]
+            einsum("tbpd,tde->tbpe", x, w.Rows(index)).add_(b.Rows(index).unsqueeze(1).unsqueeze(1), Scalars.One); // [T, b, p, e]
 
         var keyHeads = _groupSize == 1 ? heads : heads.div(_groupSize, RoundingMode.floor); // [T]
         var q = Project(queryInput, _wQ, _bQ, heads);
@@ -313,7 +314,7 @@ public sealed class Attention : nn.Module
             return blocked;
         }
 
-        if (_farKeys is not null && _farKeys.device != _wQ.device)
+        if (_farKeys is not null && !TensorRows.IsOn(_farKeys, _wQ.device))
         {
             _farKeys.Dispose();
             _farKeys = null;

@@ -1,3 +1,4 @@
+using CircuitFinder.Model.Routing;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -24,6 +25,6 @@ public sealed class Embed : nn.Module<Tensor, Tensor>
     {
         // tokens: [batch, pos] -> [batch, pos, d_model]
         long batch = tokens.shape[0], pos = tokens.shape[1];
-        return _wE.index_select(0, tokens.reshape(batch * pos)).view(batch, pos, _wE.shape[1]);
+        return _wE.Rows(tokens.reshape(batch * pos)).view(batch, pos, _wE.shape[1]);
     }
 }

@@ -128,8 +128,8 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         var neurons = tensor(rows.Neuron.Select(x => (long)x).ToArray(), device: pre.device); // [T]
         Tensor Values(Tensor w, Tensor? bias)
         {
-            var values = einsum("tbpd,dt->tbp", normalizedRows, w.index_select(1, neurons)); // [T, b, p]
-            return bias is null ? values : values.add_(bias.index_select(0, neurons).view(-1, 1, 1), Scalars.One);
+            var values = einsum("tbpd,dt->tbp", normalizedRows, w.Columns(neurons)); // [T, b, p]
+            return bias is null ? values : values.add_(bias.Rows(neurons).view(-1, 1, 1), Scalars.One);
         }
 
         var preV = pre.view(rows.Variants, b, p, m).clone(); // [V, b, p, m]

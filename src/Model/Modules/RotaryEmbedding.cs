@@ -32,7 +32,7 @@ public sealed class RotaryEmbedding : IDisposable
             }
         }
 
-        var theta = tensor(angles, [nCtx, rotaryDim], ScalarType.Float64); // [n_ctx, r]
+        var theta = tensor(angles, [nCtx, rotaryDim], ScalarType.Float64); // [n_ctx, r]; host: Apply moves the tables to each input's device
         _cos = theta.cos().to(ScalarType.Float32).DetachFromDisposeScope();
         _sin = theta.sin().to(ScalarType.Float32).DetachFromDisposeScope();
     }

@@ -130,7 +130,7 @@ public sealed class TransformerBlock : nn.Module
     {
         var z = RowZ(q, k, v, heads, context); // [T, b, p, e]
         var index = tensor(heads.Select(h => (long)h).ToArray(), device: z.device);
-        return matmul(z, _attn.W_O.index_select(0, index).unsqueeze(1)); // [T, b, p, e] x [T, 1, e, d]
+        return matmul(z, _attn.W_O.Rows(index).unsqueeze(1)); // [T, b, p, e] x [T, 1, e, d]
     }
 
     /// <summary>The MLP's output <c>[n, pos, d_model]</c> on <paramref name="mlpIn"/> <c>[n, pos, d_model]</c> (before ln2).</summary>

@@ -74,7 +74,7 @@ internal sealed class ForwardInputs : IDisposable
         Tensor? blocked = null;
         if (_config.AttentionDir == AttentionDirection.Causal)
         {
-            if (_causalMask is null || _causalMask.device != _device())
+            if (_causalMask is null || !TensorRows.IsOn(_causalMask, _device()))
             {
                 _causalMask?.Dispose();
                 _causalMask = null;

@@ -38,7 +38,7 @@ public sealed class MeanAblation : IAblation
         }
         else
         {
-            var weights = (mask ?? ones(tokens.shape[0], tokens.shape[1])).to(outputs.dtype).unsqueeze(0).unsqueeze(-1); // [1, r, p', 1]
+            var weights = (mask ?? ones(tokens.shape[0], tokens.shape[1])).to(outputs.dtype).to(outputs.device).unsqueeze(0).unsqueeze(-1); // [1, r, p', 1]
             mean = (outputs * weights).sum([1L, 2L], keepdim: true) / weights.sum(); // [s, 1, 1, d]
         }
 

@@ -36,6 +36,28 @@ public static class EdgeAttribution
         using var scope = NewDisposeScope();
         var layout = patcher.Layout;
         var slots = new DestinationSlots(layout);
+        var tables = ScoreTables(model, patcher, metric, answers, wrongAnswers, steps, slots)
+            .Select(t => t.to(ScalarType.Float64).cpu().data<double>().ToArray())
+            .ToArray();
+        var scores = new Dictionary<Edge, double>(graph.Edges.Count);
+        foreach (var edge in graph.Edges)
+        {
+            int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
+            var group = slots.Groups[g];
+            scores[edge] = tables[g][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
+        }
+
+        return scores;
+    }
+
+    /// <summary>
+    /// The scores as tensors on the model's device, one table <c>[sources, count]</c> per slot group of
+    /// <paramref name="slots"/> (nothing is read back, so this runs on any device).
+    /// </summary>
+    internal static Tensor[] ScoreTables(
+        HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps, DestinationSlots slots)
+    {
+        var layout = patcher.Layout;
         var target = new MetricTarget(answers, wrongAnswers, patcher.CleanLogits);
         var clean = patcher.CleanSources; // [n_src, b, p, d]
         var ablated = patcher.AblatedSources;
@@ -59,17 +81,8 @@ public static class EdgeAttribution
 
         var delta = (ablated - clean).flatten(1); // [n_src, b*p*d]
         var flatGradients = gradients.flatten(1); // [n_slots, b*p*d]
-        var tables = slots.Groups
-            .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t()).to(ScalarType.Float64).data<double>().ToArray()) // [sources, count]
+        return slots.Groups
+            .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t())) // [sources, count]
             .ToArray();
-        var scores = new Dictionary<Edge, double>(graph.Edges.Count);
-        foreach (var edge in graph.Edges)
-        {
-            int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
-            var group = slots.Groups[g];
-            scores[edge] = tables[g][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
-        }
-
-        return scores;
     }
 }

@@ -142,15 +142,18 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
     public void HeadsWritten(int layer, Tensor z)
     {
-        var attention = _model.Blocks[layer].Attn;
-        for (int h = 0; h < _model.Config.NHeads; h++)
+        int heads = _model.Config.NHeads, first = _layout.SourceIndex(Node.Head(layer, 0)); // a layer's heads are consecutive sources
+        if (!Enumerable.Range(first, heads).Any(_needed.Contains))
         {
-            int s = _layout.SourceIndex(Node.Head(layer, h));
-            if (_needed.Contains(s))
-            {
-                var result = matmul(z.select(2, h), attention.W_O[h]); // [V·b, p, d]: this head's output
-                Keep(s, result.view(_variants, _b, _p, _d) - _ablated[s]);
-            }
+            return;
+        }
+
+        var results = einsum("nphe,hed->hnpd", z, _model.Blocks[layer].Attn.W_O); // [h, V·b, p, d]: every head's output, one product
+        var deltas = results.view(heads, _variants, _b, _p, _d) - _ablated.narrow(0, first, heads).unsqueeze(1); // [h, V, b, p, d]
+        _deltas.SetRange(first, deltas);
+        for (int h = 0; h < heads; h++)
+        {
+            _deltas[first + h].MoveToOuterDisposeScope();
         }
     }
 

@@ -12,4 +12,13 @@ public sealed record PatchingInput(Tensor Tokens, Tensor? AttentionMask = null, 
     public long Batch => Tokens.shape[0];
 
     public long Positions => Tokens.shape[1];
+
+    /// <summary>The same input with every tensor on <paramref name="device"/> (this record itself when they already are).</summary>
+    public PatchingInput On(Device device)
+    {
+        bool Here(Tensor? t) => t is null || (t.device_type == device.type && t.device_index == device.index);
+        return Here(Tokens) && Here(AttentionMask) && Here(ReadPositions)
+            ? this
+            : new PatchingInput(Tokens.to(device), AttentionMask?.to(device), ReadPositions?.to(device));
+    }
 }

@@ -46,6 +46,22 @@ internal sealed class SourceDeltas
         _rows[source] = row;
     }
 
+    /// <summary>Stores the deltas of sources <paramref name="first"/> … <paramref name="first"/> + k − 1, <c>[k, V, b, p, d]</c>, in one copy.</summary>
+    public void SetRange(int first, Tensor deltas)
+    {
+        int k = (int)deltas.shape[0];
+        if (_buffer is not null)
+        {
+            var rows = _buffer.narrow(1, first, k).view(_variants, k, _shape[1], _shape[2], _shape[3]); // [V, k, b, p, d], a view into the buffer
+            rows.copy_(deltas.transpose(0, 1));
+        }
+
+        for (int i = 0; i < k; i++)
+        {
+            _rows[first + i] = _buffer is null ? deltas[i] : _buffer.select(1, first + i).view(_shape);
+        }
+    }
+
     /// <summary>
     /// Σ_s mask[v, j, s] · (x_s − x̃_s) for destination slots j: <c>[V, slots, b·p·d]</c>, where
     /// <paramref name="entries"/> lists the (variant, slot, source) triples whose mask is 1; only the first

@@ -9,6 +9,7 @@ internal static class TokenGather
     public static (Tensor Values, Tensor Valid) At(Tensor values, Tensor tokens)
     {
         long variants = values.shape[0];
+        tokens = tokens.to(values.device);
         var valid = tokens.ge(0); // [b, n]
         var index = tokens.clamp_min(0).unsqueeze(0).expand(variants, tokens.shape[0], tokens.shape[1]); // [V, b, n]
         return (values.gather(2, index), valid.unsqueeze(0).to(values.dtype));

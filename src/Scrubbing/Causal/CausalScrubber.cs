@@ -137,12 +137,7 @@ public sealed class CausalScrubber : IDisposable
                 "(raise --scrub-budget or use --scrub node, the node-level approximation)");
         }
 
-        var features = new Dictionary<string, FeatureIndex>(StringComparer.Ordinal);
-        foreach (var feature in hypothesis.Edges.Values)
-        {
-            features.TryAdd(feature.Describe(), new FeatureIndex(feature.Keys(_dataset)));
-        }
-
+        var features = Features(hypothesis);
         var random = new Random(options.Seed);
         var model = new List<double>();
         var randomLoss = new List<double>();
@@ -158,8 +153,8 @@ public sealed class CausalScrubber : IDisposable
                 var logits = Evaluate(Node.Logits, roots, context); // [B, v]
                 var r = RandomPrompts(random, roots.Length);
                 scrubbed.AddRange(Loss(logits, roots));
-                randomLoss.AddRange(Loss(Unembed(_record.ResidFinal.index_select(0, Index(r)), roots), roots));
-                model.AddRange(Loss(Unembed(_record.ResidFinal.index_select(0, Index(roots)), roots), roots));
+                randomLoss.AddRange(Loss(Unembed(_record.ResidFinal.Rows(Index(r)), roots), roots));
+                model.AddRange(Loss(Unembed(_record.ResidFinal.Rows(Index(roots)), roots), roots));
             }
 
             progress?.Report((draw + 1, options.Draws));
@@ -186,6 +181,18 @@ public sealed class CausalScrubber : IDisposable
             options.Draws);
     }
 
+    /// <summary>
+    /// The scrubbed logits <c>[B, v]</c> of one draw over the first <see cref="ScrubOptions.BatchSize"/> prompts, on the
+    /// model's device; nothing is read back (the device tests run this on a device without data).
+    /// </summary>
+    internal Tensor ScrubbedLogits(Hypothesis hypothesis, ScrubOptions options)
+    {
+        using var noGrad = no_grad();
+        var roots = Enumerable.Range(0, Math.Min(options.BatchSize, _count)).Select(i => (long)i).ToArray();
+        using var context = new Context(hypothesis, options.Mode, Features(hypothesis), new Random(options.Seed), roots);
+        return Evaluate(Node.Logits, roots, context);
+    }
+
     public void Dispose()
     {
         _record.Dispose();
@@ -195,25 +202,36 @@ public sealed class CausalScrubber : IDisposable
         _context.PromptPositions?.Dispose();
     }
 
+    private Dictionary<string, FeatureIndex> Features(Hypothesis hypothesis)
+    {
+        var features = new Dictionary<string, FeatureIndex>(StringComparer.Ordinal);
+        foreach (var feature in hypothesis.Edges.Values)
+        {
+            features.TryAdd(feature.Describe(), new FeatureIndex(feature.Keys(_dataset)));
+        }
+
+        return features;
+    }
+
     /// <summary>Node <paramref name="node"/>'s scrubbed output on prompts <paramref name="x"/>: <c>[B, p, d]</c>, or logits <c>[B, v]</c>.</summary>
     private Tensor Evaluate(Node node, long[] x, Context context)
     {
         if (node.Kind == NodeKind.Input)
         {
-            return _record.Outputs[_layout.SourceIndex(Node.Input)].index_select(0, Index(x)); // [B, p, d]
+            return _record.Outputs[_layout.SourceIndex(Node.Input)].Rows(Index(x)); // [B, p, d]
         }
 
         using var scope = NewDisposeScope(); // this evaluation's intermediates; the output moves out
         var r = Index(RandomPrompts(context.Random, x.Length));
         int channels = node.IsHead && Graph.Level == GraphLevel.Qkv ? 3 : 1;
-        var baseInput = Slot(node).index_select(0, r); // [B, p, d]: everything from the random prompt
+        var baseInput = Slot(node).Rows(r); // [B, p, d]: everything from the random prompt
         var inputs = Enumerable.Repeat(baseInput, channels).ToArray();
         foreach (var (edge, feature) in context.Hypothesis.Incoming(node))
         {
             var value = context.Mode == ScrubMode.Tree
                 ? Evaluate(edge.Source, context.Features[feature.Describe()].Resample(x, context.Random), context)
                 : context.Shared(edge.Source, feature, () => Evaluate(edge.Source, context.Features[feature.Describe()].Resample(context.Roots, context.Random), context));
-            var plain = _record.Outputs[_layout.SourceIndex(edge.Source)].index_select(0, r); // [B, p, d]
+            var plain = _record.Outputs[_layout.SourceIndex(edge.Source)].Rows(r); // [B, p, d]
             int c = channels == 1 ? 0 : GraphLayout.Channel(edge);
             inputs[c] = inputs[c] + value - plain;
         }

@@ -54,7 +54,7 @@ public sealed class CircuitEvaluator
         var logits = Patcher.Evaluate(sets); // [sets, b, v]
         var values = Metric.PerPrompt(logits, new MetricTarget(_answers, _wrongAnswers, Patcher.CleanLogits)).mean([1L]); // [sets]
         Evaluations += sets.Count;
-        return values.to(ScalarType.Float64).data<double>().ToArray();
+        return values.to(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     /// <summary>The mean metric of each circuit, everything outside it ablated.</summary>
