@@ -127,7 +127,7 @@ public static class DiscoverCommand
                 };
                 using var batch = TaskBatch.From(dataset);
                 var c = loaded.Model.Config;
-                var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), graphLevel);
+                var graph = ModelGraph.Build(c, graphLevel);
                 using var noGrad = TorchSharp.torch.no_grad();
                 using var batches = PromptBatches.Create(loaded.Model, graph, batch, ablationKind, parse.GetValue(batchSize), parse.GetValue(seed));
                 var context = new DiscoveryContext(loaded.Model, batches.Batches, taskMetric, options);

@@ -112,7 +112,7 @@ public static class VerifyCommand
                 var c = loaded.Model.Config;
                 var graphs = new Dictionary<GraphLevel, ComputeGraph>();
                 ComputeGraph GraphFor(GraphLevel level) =>
-                    graphs.TryGetValue(level, out var g) ? g : graphs[level] = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), level);
+                    graphs.TryGetValue(level, out var g) ? g : graphs[level] = ModelGraph.Build(c, level);
                 timings["load"] = clock.Elapsed.TotalSeconds;
 
                 var options = new SubsetSearchOptions { RandomSubsets = parse.GetValue(subsets), GreedySteps = parse.GetValue(greedy), Seed = parse.GetValue(seed) };
