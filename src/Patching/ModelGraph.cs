@@ -15,4 +15,11 @@ public static class ModelGraph
 
     /// <summary>The model's computational graph at <paramref name="level"/>.</summary>
     public static ComputeGraph Build(HookedTransformerConfig config, GraphLevel level) => ComputeGraph.Build(Shape(config), level);
+
+    /// <summary>The model's graphs by level, each built once on first use (a neuron-level graph can be large).</summary>
+    public static Func<GraphLevel, ComputeGraph> Levels(HookedTransformerConfig config)
+    {
+        var built = new Dictionary<GraphLevel, ComputeGraph>();
+        return level => built.TryGetValue(level, out var graph) ? graph : built[level] = Build(config, level);
+    }
 }
