@@ -6,6 +6,7 @@ using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Loading;
 using CircuitFinder.Patching;
 using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Discovery;
 using CircuitFinder.Patching.Engine;
 using CircuitFinder.Patching.Metrics;
 using CircuitFinder.Scrubbing.Causal;
@@ -85,7 +86,7 @@ public sealed class VerificationRun
         bool scrubbing = request.Hypotheses.Count > 0;
         var record = new VerificationRecord
         {
-            ToolVersion = typeof(VerificationRun).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            ToolVersion = DiscoveryRun.ToolVersion,
             Model = new ModelRecord(loaded.Source, loaded.WeightsSha256, loaded.Layout, ConfigJson.ToTransformerLens(config)),
             Task = new TaskRecord(dataset.Name, dataset.ContentHash, dataset.Prompts.Count, metricKey),
             Parameters = new Dictionary<string, JToken?>
