@@ -44,4 +44,51 @@ public static class ConsoleProgress
                 return result;
             });
     }
+
+    /// <summary>
+    /// Like <see cref="Run{T}"/> for work in phases: each phase the work reports (phase, step, fraction done) for gets
+    /// its own bar, which is completed when the next phase starts.
+    /// </summary>
+    public static T RunPhases<T>(bool quiet, Func<IProgress<(string Phase, string Step, double Fraction)>, T> work)
+    {
+        if (quiet)
+        {
+            return work(new SynchronousProgress<(string, string, double)>(_ => { }));
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return console.Progress()
+            .AutoClear(false)
+            .AutoRefresh(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                string? current = null;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var reporter = new SynchronousProgress<(string Phase, string Step, double Fraction)>(report =>
+                {
+                    bool started = report.Phase != current;
+                    if (started)
+                    {
+                        task?.Value = 1.0;
+                        task = ctx.AddTask(report.Phase, maxValue: 1.0);
+                        current = report.Phase;
+                    }
+
+                    task!.Description = $"{report.Phase}: {report.Step}";
+                    task.Value = report.Fraction;
+                    if (started || clock.ElapsedMilliseconds >= 100)
+                    {
+                        ctx.Refresh();
+                        clock.Restart();
+                    }
+                });
+                var result = work(reporter);
+                task?.Value = 1.0;
+                ctx.Refresh();
+                return result;
+            });
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CircuitFinder.Graph.Results;
 using CircuitFinder.Model;
 using CircuitFinder.Reports;
 
@@ -39,7 +40,7 @@ public static class ReportFiles
         }
     }
 
-    public static IReadOnlyList<string> Write(string folder, CircuitReport report)
+    public static IReadOnlyList<string> Write(string folder, DiscoveryRecord report)
     {
         string json = Path.Combine(folder, "circuit.json");
         string dot = Path.Combine(folder, "circuit.dot");

@@ -1,14 +1,18 @@
 using System.Globalization;
+using CircuitFinder.Graph.Results;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Reports;
 
-/// <summary>Writes <c>circuit.json</c> (schema <c>circuitfinder/circuit@1</c>; JSON Schema in docs/circuit.schema.json).</summary>
+/// <summary>
+/// Writes <c>circuit.json</c> (schema <c>circuitfinder/circuit@1</c>; JSON Schema in docs/circuit.schema.json) from a
+/// discovery run's record; <see cref="CircuitFileReader"/> reads it back.
+/// </summary>
 public static class CircuitJson
 {
     public const string Schema = "circuitfinder/circuit@1";
 
-    public static JObject Write(CircuitReport r)
+    public static JObject Write(DiscoveryRecord r)
     {
         var nodes = new JObject();
         var inCircuit = r.Circuit.Nodes(r.Graph).ToHashSet();
@@ -51,7 +55,7 @@ public static class CircuitJson
             ["baseline"] = new JObject { ["clean"] = Number(r.CleanMetric), ["ablated"] = Number(r.AblatedMetric) },
             ["graph"] = new JObject
             {
-                ["level"] = r.Graph.Level.ToString().ToLowerInvariant(),
+                ["level"] = CircuitFinder.Graph.GraphLevels.Name(r.Graph.Level),
                 ["nodes"] = nodes,
                 ["edges"] = edges,
             },

@@ -1,6 +1,7 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
 using CircuitFinder.Model.Config;
+using CircuitFinder.Patching;
 using static TorchSharp.torch;
 
 namespace CircuitFinder.Tests.Patching;
@@ -139,7 +140,7 @@ public static class RandomModels
     }
 
     public static ComputeGraph Graph(HookedTransformerConfig c, GraphLevel level) =>
-        ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), level);
+        ModelGraph.Build(c, level);
 
     public static Tensor Tokens(int seed, long batch, long pos, int vocab) =>
         randint(0, vocab, [batch, pos], generator: new Generator((ulong)seed));

@@ -1,6 +1,8 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
 using CircuitFinder.Model;
 using CircuitFinder.Model.Loading;
+using CircuitFinder.Patching;
 using CircuitFinder.Scrubbing.Causal;
 using CircuitFinder.Tasks;
 using CircuitFinder.Tasks.Generators;
@@ -24,7 +26,7 @@ public sealed class CausalScrubbingTests
         using var loaded = ModelLoader.Load(FixturePaths.Model(fixture));
         var c = loaded.Model.Config;
         var dataset = new InductionGenerator(sequenceLength: 6).Generate(12, 0, null, c.DVocab);
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), level);
+        var graph = ModelGraph.Build(c, level);
         var hypothesis = new Hypothesis("whole prompt", graph, graph.Edges.ToDictionary(e => e, _ => (InputFeature)new PromptFeature()));
         using var scrubber = new CausalScrubber(loaded.Model, graph, dataset);
         var result = scrubber.Run(hypothesis, Fast with { Mode = mode, BatchSize = 8, Draws = 2 }); // 12 prompts in batches of 8 and 4
@@ -111,7 +113,7 @@ public sealed class CausalScrubbingTests
             var c = Loaded.Model.Config;
             TaskGeneratorCatalog.TryCreate(task, out var generator);
             Dataset = generator!.Generate(200, 0, Loaded.Tokenizer, c.DVocab); // large enough that few agreeing groups hold only the prompt itself
-            Graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+            Graph = ModelGraph.Build(c, GraphLevel.Qkv);
             Scrubber = new CausalScrubber(Loaded.Model, Graph, Dataset);
         }
 

@@ -46,7 +46,7 @@ public sealed class PlantedSetup : IDisposable
         TaskGeneratorCatalog.TryCreate(zoo.TaskName, out var generator);
         var dataset = generator!.Generate(prompts, seed: 0, loaded.Tokenizer, c.DVocab);
         var batch = TaskBatch.From(dataset);
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), level);
+        var graph = ModelGraph.Build(c, level);
         var patcher = new EdgePatcher(loaded.Model, graph, new PatchingInput(batch.Clean, batch.AttentionMask, batch.ReadPositions), new ResampleAblation(), batch.Corrupt);
         var evaluator = new CircuitEvaluator(patcher, MetricCatalog.Create(dataset.DefaultMetric), batch.Answers, batch.WrongAnswers);
         var truth = level == GraphLevel.Qkv ? new Circuit(zoo.GroundTruthEdges.Select(graph.ParseEdge)) : Circuit.Empty;

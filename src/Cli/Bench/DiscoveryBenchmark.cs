@@ -26,7 +26,7 @@ public static class DiscoveryBenchmark
         progress.Report(("model", 0.0));
         using var model = RandomWeights.CreateModel(ForwardBenchmark.Gpt2SmallShape, seed: 0);
         var c = model.Config;
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        var graph = ModelGraph.Build(c, GraphLevel.Qkv);
         using var scope = NewDisposeScope();
         var clean = randint(0, c.DVocab, [16, 16], generator: new Generator(1)); // [16, 16]
         var corrupted = randint(0, c.DVocab, [16, 16], generator: new Generator(2)); // [16, 16]

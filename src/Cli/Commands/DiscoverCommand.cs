@@ -2,15 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
-using CircuitFinder.Model.Config;
-using CircuitFinder.Patching;
-using CircuitFinder.Patching.Ablations;
 using CircuitFinder.Patching.Discovery;
-using CircuitFinder.Patching.Engine;
-using CircuitFinder.Patching.Metrics;
-using CircuitFinder.Reports;
-using CircuitFinder.Tasks;
-using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Cli.Commands;
 
@@ -19,6 +11,7 @@ namespace CircuitFinder.Cli.Commands;
 /// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] [--resume] --out DIR</c>: writes
 /// circuit.json, circuit.dot and, where Graphviz is installed, circuit.svg; ACDC and the hybrid save progress in
 /// DIR/acdc-checkpoint.json, which <c>--resume</c> continues from (to the identical circuit).
+/// The command parses the options, runs a <see cref="DiscoveryRun"/>, writes the files and prints a one-line summary.
 /// </summary>
 public static class DiscoverCommand
 {
@@ -52,147 +45,45 @@ public static class DiscoverCommand
             () =>
             {
                 var clock = Stopwatch.StartNew();
-                var timings = new Dictionary<string, double>();
-                string methodName = parse.GetValue(method)!;
-                var algorithm = Catalog(() => DiscoveryCatalog.Create(methodName), "--method");
-                var ablationKind = Catalog(() => AblationCatalog.Create(parse.GetValue(ablation)!), "--ablation");
-                var graphLevel = parse.GetValue(level) switch
+                string folder = parse.GetValue(outDir)!;
+                var run = new DiscoveryRun(new DiscoverySettings
                 {
-                    "head" => GraphLevel.Head,
-                    "qkv" => GraphLevel.Qkv,
-                    "neuron" => GraphLevel.Neuron,
-                    var other => throw new BadInputException($"--level: unknown level '{other}' (expected head, qkv or neuron)"),
-                };
-                var options = new DiscoveryOptions
-                {
+                    Method = parse.GetValue(method)!,
                     Threshold = parse.GetValue(threshold),
                     TopK = parse.GetValue(edges),
                     BudgetPercent = parse.GetValue(budget),
+                    Metric = parse.GetValue(metric),
+                    Ablation = parse.GetValue(ablation)!,
+                    Level = GraphLevels.Parse(parse.GetValue(level))
+                        ?? throw new BadInputException($"--level: unknown level '{parse.GetValue(level)}' (expected head, qkv or neuron)"),
+                    Seed = parse.GetValue(seed),
                     IgSteps = parse.GetValue(igSteps),
-                    HybridScreenFraction = parse.GetValue(screen),
-                };
-                if (methodName is "acdc" or "hybrid" && (options.Threshold is null || options.TopK is not null || options.BudgetPercent is not null))
-                {
-                    throw new BadInputException($"--method {methodName} takes --threshold τ (and no --edges/--budget)");
-                }
-
-                int selections = (options.Threshold is null ? 0 : 1) + (options.TopK is null ? 0 : 1) + (options.BudgetPercent is null ? 0 : 1);
-                if (selections != 1)
-                {
-                    throw new BadInputException($"--method {methodName} selects its circuit by exactly one of --threshold, --edges or --budget (got {selections})");
-                }
-
-                if (options.TopK is < 0 || options.BudgetPercent is <= 0 or > 100 || options.Threshold is { } t && (double.IsNaN(t) || double.IsInfinity(t)))
-                {
-                    throw new BadInputException("--edges must not be negative, --budget must be in (0, 100] and --threshold must be a finite number");
-                }
-
-                string folder = parse.GetValue(outDir)!;
+                    ScreenFraction = parse.GetValue(screen),
+                    BatchSize = parse.GetValue(batchSize),
+                    CheckpointPath = Path.Combine(folder, "acdc-checkpoint.json"),
+                    CheckpointEvery = parse.GetValue(checkpointEvery),
+                    Resume = parse.GetValue(resume),
+                });
                 ReportFiles.EnsureWritable(folder);
                 using var loaded = model.Load(parse);
                 var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
-                var metricKey = parse.GetValue(metric) ?? (methodName == "acdc" ? "kl" : dataset.DefaultMetric);
-                var taskMetric = Catalog(() => MetricCatalog.Create(metricKey), "--metric");
-                timings["load"] = clock.Elapsed.TotalSeconds;
+                double load = clock.Elapsed.TotalSeconds;
 
-                if (parse.GetValue(batchSize) is <= 0)
+                var record = ConsoleProgress.Run($"discover ({run.Algorithm.Name})", parse.GetValue(GlobalOptions.Quiet), progress =>
+                    run.Run(loaded, dataset, new SynchronousProgress<DiscoveryProgress>(p => progress.Report(($"{p.Done}/{p.Total} edges tested, circuit {p.CircuitEdges} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
+                record = record with { Timings = new Dictionary<string, double>(record.Timings) { ["load"] = load, ["total"] = clock.Elapsed.TotalSeconds } };
+                var written = ReportFiles.Write(folder, record);
+                if (File.Exists(run.Settings.CheckpointPath))
                 {
-                    throw new BadInputException($"--batch must be a positive number of prompts, got {parse.GetValue(batchSize)}");
-                }
-
-                if (parse.GetValue(checkpointEvery) <= 0)
-                {
-                    throw new BadInputException($"--checkpoint-every must be positive, got {parse.GetValue(checkpointEvery)}");
-                }
-
-                string checkpoint = Path.Combine(folder, "acdc-checkpoint.json");
-                options = options with
-                {
-                    CheckpointPath = methodName is "acdc" or "hybrid" ? checkpoint : null,
-                    CheckpointEvery = parse.GetValue(checkpointEvery),
-                    Resume = parse.GetValue(resume),
-                    Fingerprint = string.Join(
-                        '|',
-                        loaded.WeightsSha256,
-                        dataset.ContentHash,
-                        methodName,
-                        metricKey,
-                        parse.GetValue(ablation),
-                        parse.GetValue(level),
-                        parse.GetValue(seed),
-                        parse.GetValue(batchSize),
-                        options.Threshold?.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                        options.IgSteps,
-                        options.HybridScreenFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-                };
-                using var batch = TaskBatch.From(dataset);
-                var c = loaded.Model.Config;
-                var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), graphLevel);
-                using var noGrad = TorchSharp.torch.no_grad();
-                using var batches = PromptBatches.Create(loaded.Model, graph, batch, ablationKind, parse.GetValue(batchSize), parse.GetValue(seed));
-                var context = new DiscoveryContext(loaded.Model, batches.Batches, taskMetric, options);
-                timings["setup"] = clock.Elapsed.TotalSeconds - timings["load"];
-
-                var result = ConsoleProgress.Run($"discover ({methodName})", parse.GetValue(GlobalOptions.Quiet), progress =>
-                    algorithm.Discover(context, new SynchronousProgress<DiscoveryProgress>(p => progress.Report(($"{p.Done}/{p.Total} edges tested, circuit {p.CircuitEdges} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
-                timings["discover"] = clock.Elapsed.TotalSeconds - timings["load"] - timings["setup"];
-
-                var baselines = context.MetricOf([[], graph.Edges.ToList(), graph.Edges.Where(e => !result.Circuit.Contains(e)).ToList()]);
-                var report = new CircuitReport
-                {
-                    ToolVersion = typeof(DiscoverCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-                    Model = new ReportModel(loaded.Source, loaded.WeightsSha256, loaded.Layout, ConfigJson.ToTransformerLens(c)),
-                    Task = new ReportTask(dataset.Name, dataset.ContentHash, dataset.Prompts.Count, metricKey),
-                    Method = methodName,
-                    Parameters = new Dictionary<string, JToken?>
-                    {
-                        ["threshold"] = options.Threshold,
-                        ["edges"] = options.TopK,
-                        ["budget_percent"] = options.BudgetPercent,
-                        ["ablation"] = ablationKind.Name,
-                        ["level"] = graphLevel.ToString().ToLowerInvariant(),
-                        ["metric"] = metricKey,
-                        ["seed"] = parse.GetValue(seed),
-                        ["prompts"] = dataset.Prompts.Count,
-                        ["batch"] = parse.GetValue(batchSize) ?? dataset.Prompts.Count,
-                        ["ig_steps"] = methodName is "eap-ig" or "hybrid" ? options.IgSteps : null,
-                        ["screen_fraction"] = methodName == "hybrid" ? options.HybridScreenFraction : null,
-                    },
-                    Graph = graph,
-                    Circuit = result.Circuit,
-                    Scores = result.Scores,
-                    CleanMetric = baselines[0],
-                    AblatedMetric = baselines[1],
-                    CircuitMetric = baselines[2],
-                    ExactTests = result.ExactTests,
-                    Details = result.Details,
-                    Timings = timings,
-                };
-                timings["total"] = clock.Elapsed.TotalSeconds;
-                var written = ReportFiles.Write(folder, report);
-                if (File.Exists(checkpoint))
-                {
-                    File.Delete(checkpoint); // the run finished: nothing left to resume
+                    File.Delete(run.Settings.CheckpointPath); // the run finished: nothing left to resume
                 }
 
                 stderr.WriteLine(
-                    $"{methodName}: {result.Circuit.Count} of {graph.Edges.Count} edges, faithfulness {report.Faithfulness:F3}; wrote {string.Join(", ", written)}");
+                    $"{record.Method}: {record.Circuit.Count} of {record.Graph.Edges.Count} edges, faithfulness {record.Faithfulness:F3}; wrote {string.Join(", ", written)}");
                 return ExitCodes.Success;
             },
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return command;
-    }
-
-    private static T Catalog<T>(Func<T> create, string option)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException e)
-        {
-            throw new BadInputException($"{option}: {e.Message}");
-        }
     }
 }

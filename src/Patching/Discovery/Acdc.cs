@@ -15,6 +15,9 @@ public sealed class Acdc : IDiscoveryAlgorithm
 {
     public string Name => "acdc";
 
+    /// <summary>Exact tests against τ, checkpointed; KL divergence by default, as in the paper.</summary>
+    public DiscoveryTraits Traits { get; } = new(SelectionKind.ThresholdTest, Checkpoints: true, DefaultMetric: "kl", UsesIgSteps: false, UsesScreenFraction: false);
+
     public DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null)
     {
         double tau = context.Options.Threshold ?? throw new ArgumentException("acdc needs a threshold τ");

@@ -17,6 +17,9 @@ public sealed class EdgeAttributionPatching : IDiscoveryAlgorithm
 
     public string Name => _integrated ? "eap-ig" : "eap";
 
+    /// <summary>Scores ranked by |score|; the task's metric by default (KL has no gradient at the clean point).</summary>
+    public DiscoveryTraits Traits => new(SelectionKind.Ranking, Checkpoints: false, DefaultMetric: null, UsesIgSteps: _integrated, UsesScreenFraction: false);
+
     public DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null)
     {
         int total = context.Graph.Edges.Count;

@@ -12,6 +12,9 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
 {
     public string Name => "hybrid";
 
+    /// <summary>ACDC's exact tests against τ (checkpointed) on the EAP-IG screen; the task's metric by default.</summary>
+    public DiscoveryTraits Traits { get; } = new(SelectionKind.ThresholdTest, Checkpoints: true, DefaultMetric: null, UsesIgSteps: true, UsesScreenFraction: true);
+
     public DiscoveryResult Discover(DiscoveryContext context, IProgress<DiscoveryProgress>? progress = null)
     {
         double tau = context.Options.Threshold ?? throw new ArgumentException("hybrid needs ACDC's threshold τ");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CircuitFinder.Graph.Results;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Reports.Verification;
@@ -11,7 +12,7 @@ public static class VerificationJson
 {
     public const string Schema = "circuitfinder/verification@1";
 
-    public static JObject Write(VerificationReport r)
+    public static JObject Write(VerificationRecord r)
     {
         var o = new JObject
         {
@@ -96,17 +97,17 @@ public static class VerificationJson
         {
             o["causal_scrubbing"] = new JArray(r.Scrubbing.Select(s => new JObject
             {
-                ["hypothesis"] = s.Hypothesis,
+                ["hypothesis"] = s.Result.Hypothesis,
                 ["file"] = s.File,
-                ["mode"] = s.Mode,
+                ["mode"] = s.Result.Mode.ToString().ToLowerInvariant(),
                 ["edges"] = s.Edges,
-                ["loss_model"] = Interval(s.ModelLoss),
-                ["loss_random"] = Interval(s.RandomLoss),
-                ["loss_scrubbed"] = Interval(s.ScrubbedLoss),
-                ["loss_recovered"] = Interval(s.LossRecovered),
-                ["node_evaluations_per_draw"] = s.Evaluations,
-                ["samples"] = s.Samples,
-                ["draws"] = s.Draws,
+                ["loss_model"] = Interval(s.Result.ModelLoss),
+                ["loss_random"] = Interval(s.Result.RandomLoss),
+                ["loss_scrubbed"] = Interval(s.Result.ScrubbedLoss),
+                ["loss_recovered"] = Interval(s.Result.LossRecovered),
+                ["node_evaluations_per_draw"] = s.Result.Evaluations,
+                ["samples"] = s.Result.Samples,
+                ["draws"] = s.Result.Draws,
             }));
         }
 
@@ -122,9 +123,9 @@ public static class VerificationJson
         return merged;
     }
 
-    private static JObject Subset(SubsetSummary s) => new()
+    private static JObject Subset(SubsetGap s) => new()
     {
-        ["nodes"] = new JArray(s.Nodes),
+        ["nodes"] = new JArray(s.Subset.Select(n => n.Id)),
         ["origin"] = s.Origin,
         ["circuit_metric"] = Number(s.CircuitMetric),
         ["model_metric"] = Number(s.ModelMetric),
@@ -132,15 +133,15 @@ public static class VerificationJson
         ["gap_fraction"] = Number(s.GapFraction),
     };
 
-    private static JObject NodeMin(NodeMinimalitySummary n) => new()
+    private static JObject NodeMin(NodeMinimality n) => new()
     {
-        ["node"] = n.Node,
+        ["node"] = n.Node.Id,
         ["drop"] = Number(n.Drop),
         ["drop_fraction"] = Number(n.DropFraction),
-        ["helper"] = new JArray(n.Helper),
+        ["helper"] = new JArray(n.Helper.Select(h => h.Id)),
     };
 
-    private static JObject Interval(IntervalSummary i) => new() { ["value"] = Number(i.Value), ["low"] = Number(i.Low), ["high"] = Number(i.High) };
+    private static JObject Interval(Interval i) => new() { ["value"] = Number(i.Value), ["low"] = Number(i.Low), ["high"] = Number(i.High) };
 
     /// <summary>A JSON number, or null for NaN/∞ (JSON has neither).</summary>
     private static JToken Number(double value) =>

@@ -1,11 +1,12 @@
 using System.Globalization;
+using CircuitFinder.Graph.Results;
 
 namespace CircuitFinder.Reports.Verification;
 
 /// <summary>The short human summary of a verification report (what <c>verify</c> prints on stdout).</summary>
 public static class VerificationText
 {
-    public static IReadOnlyList<string> Lines(VerificationReport r)
+    public static IReadOnlyList<string> Lines(VerificationRecord r)
     {
         var lines = new List<string>();
         if (r.Faithfulness is { } f)
@@ -20,12 +21,12 @@ public static class VerificationText
 
         if (r.Completeness is { } k)
         {
-            lines.Add($"completeness: worst gap {F(k.Worst.Gap)} ({F(k.Worst.GapFraction)} of the clean-ablated range) removing {{{string.Join(", ", k.Worst.Nodes)}}} ({k.Worst.Origin}; {k.Evaluated.Count} subsets tried)");
+            lines.Add($"completeness: worst gap {F(k.Worst.Gap)} ({F(k.Worst.GapFraction)} of the clean-ablated range) removing {{{string.Join(", ", k.Worst.Subset.Select(n => n.Id))}}} ({k.Worst.Origin}; {k.Evaluated.Count} subsets tried)");
         }
 
         if (r.Minimality is { Least: { } least } m)
         {
-            lines.Add($"minimality: smallest drop {F(least.Drop)} ({F(least.DropFraction)}) for {least.Node} with {{{string.Join(", ", least.Helper)}}}; per node: {string.Join(", ", m.Nodes.Select(n => $"{n.Node} {F(n.DropFraction)}"))}");
+            lines.Add($"minimality: smallest drop {F(least.Drop)} ({F(least.DropFraction)}) for {least.Node.Id} with {{{string.Join(", ", least.Helper.Select(h => h.Id))}}}; per node: {string.Join(", ", m.Nodes.Select(n => $"{n.Node.Id} {F(n.DropFraction)}"))}");
         }
 
         foreach (var t in r.Truth)
@@ -33,9 +34,9 @@ public static class VerificationText
             lines.Add($"ground truth ({t.Level}s): precision {F(t.Precision)}, recall {F(t.Recall)}, AUROC {F(t.Auroc)}{(t.AurocFromScores ? string.Empty : " (from membership; the file has no scores)")}");
         }
 
-        foreach (var s in r.Scrubbing)
+        foreach (var s in r.Scrubbing.Select(h => h.Result))
         {
-            lines.Add($"causal scrubbing '{s.Hypothesis}' ({s.Mode}, {s.Samples} samples): loss recovered {P(s.LossRecovered.Value)} [{P(s.LossRecovered.Low)}, {P(s.LossRecovered.High)}]; " +
+            lines.Add($"causal scrubbing '{s.Hypothesis}' ({s.Mode.ToString().ToLowerInvariant()}, {s.Samples} samples): loss recovered {P(s.LossRecovered.Value)} [{P(s.LossRecovered.Low)}, {P(s.LossRecovered.High)}]; " +
                 $"loss model {F(s.ModelLoss.Value)}, scrubbed {F(s.ScrubbedLoss.Value)} [{F(s.ScrubbedLoss.Low)}, {F(s.ScrubbedLoss.High)}], random {F(s.RandomLoss.Value)}");
         }
 

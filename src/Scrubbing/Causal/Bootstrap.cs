@@ -1,3 +1,4 @@
+using CircuitFinder.Graph.Results;
 using MathNet.Numerics.Statistics;
 
 namespace CircuitFinder.Scrubbing.Causal;

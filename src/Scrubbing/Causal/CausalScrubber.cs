@@ -1,4 +1,5 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
 using CircuitFinder.Model;
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Modules;

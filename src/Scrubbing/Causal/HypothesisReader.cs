@@ -1,6 +1,5 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
-using CircuitFinder.Scrubbing.Inputs;
 using CircuitFinder.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -64,7 +63,7 @@ public static class HypothesisReader
             throw new BadInputException($"{path}: the hypothesis has no edges");
         }
 
-        var level = CircuitFileReader.LevelOf(edgeSpecs.Select(e => e.Name));
+        var level = GraphLevels.Of(edgeSpecs.Select(e => e.Name));
         if (level == GraphLevel.Neuron)
         {
             throw new BadInputException($"{path}: causal scrubbing works on head or q/k/v level graphs, not on neurons");

@@ -1,3 +1,5 @@
+using CircuitFinder.Graph.Results;
+
 namespace CircuitFinder.Scrubbing.Causal;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
 
 namespace CircuitFinder.Scrubbing.Verification;
 
@@ -53,7 +54,7 @@ public static class CompletenessMinimality
         }
 
         var worst = evaluated.MaxBy(g => g.Gap)!;
-        return new CompletenessResult(worst, evaluated);
+        return new CompletenessResult(worst, evaluated, options.RandomSubsets, options.GreedySteps);
     }
 
     /// <summary>

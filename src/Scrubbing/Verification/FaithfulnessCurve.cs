@@ -1,4 +1,5 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
 
 namespace CircuitFinder.Scrubbing.Verification;
 

@@ -1,4 +1,5 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
 using MathNet.Numerics.Statistics;
 
 namespace CircuitFinder.Scrubbing.Verification;

@@ -16,7 +16,7 @@ namespace CircuitFinder.Tests.Model.Zoo;
 internal static class EdgeCosts
 {
     public static ComputeGraph Graph(HookedTransformerConfig c) =>
-        ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        ModelGraph.Build(c, GraphLevel.Qkv);
 
     /// <param name="metric">Per-set metric <c>[sets]</c> from read-position logits <c>[sets, batch, vocab]</c>.</param>
     public static (Dictionary<string, double> Costs, double Clean, double Ablated) Measure(

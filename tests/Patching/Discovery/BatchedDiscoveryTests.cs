@@ -24,7 +24,7 @@ public sealed class BatchedDiscoveryTests
         var c = loaded.Model.Config;
         Assert.True(TaskGeneratorCatalog.TryCreate("planted-ioi", out var generator));
         using var all = TaskBatch.From(generator!.Generate(17, seed: 3, loaded.Tokenizer, c.DVocab));
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        var graph = ModelGraph.Build(c, GraphLevel.Qkv);
         var ablation = AblationCatalog.Create(ablationName);
         var options = new DiscoveryOptions { Threshold = 0.05, IgSteps = 3 };
         using var one = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: null, seed: 0);
@@ -60,7 +60,7 @@ public sealed class BatchedDiscoveryTests
         var c = loaded.Model.Config;
         Assert.True(TaskGeneratorCatalog.TryCreate("planted-ioi", out var generator));
         using var all = TaskBatch.From(generator!.Generate(4, seed: 3, loaded.Tokenizer, c.DVocab));
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Head);
+        var graph = ModelGraph.Build(c, GraphLevel.Head);
         Assert.Throws<ArgumentOutOfRangeException>(() => PromptBatches.Create(loaded.Model, graph, all, new ResampleAblation(), 0, 0));
     }
 }

@@ -121,7 +121,7 @@ public sealed class PlantedDiscoveryTests(ITestOutputHelper output)
             Assert.True(TaskGeneratorCatalog.TryCreate(zoo.TaskName, out var generator));
             var task = generator!.Generate(24, seed: 0, loaded.Tokenizer, c.DVocab);
             var batch = TaskBatch.From(task);
-            var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+            var graph = ModelGraph.Build(c, GraphLevel.Qkv);
             var input = new PatchingInput(batch.Clean, batch.AttentionMask, batch.ReadPositions);
             var patcher = new EdgePatcher(loaded.Model, graph, input, ablation, batch.Corrupt);
             var accuracy = new AccuracyMetric().PerPrompt(patcher.CleanLogits.unsqueeze(0), new MetricTarget(batch.Answers, batch.WrongAnswers, patcher.CleanLogits)).mean().item<float>();

@@ -1,4 +1,4 @@
-namespace CircuitFinder.Scrubbing.Causal;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
 /// The outcome of scrubbing one hypothesis: the expected loss of the model, of the model on random prompts (scored

@@ -1,6 +1,4 @@
-using CircuitFinder.Graph;
-
-namespace CircuitFinder.Scrubbing.Verification;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
 /// Minimality of one circuit node v (Wang et al. 2022): the largest drop |F(C \ K) − F(C \ (K ∪ {v}))| found over the

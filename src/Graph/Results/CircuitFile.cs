@@ -1,6 +1,4 @@
-using CircuitFinder.Graph;
-
-namespace CircuitFinder.Scrubbing.Inputs;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
 /// A circuit read from a file: its edges in <see cref="Graph"/>, the edge scores when the file carries them, and the

@@ -1,4 +1,4 @@
-namespace CircuitFinder.Scrubbing.Verification;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
 /// A circuit against a ground truth at one level (edges or nodes): precision |C ∩ T| / |C|, recall |C ∩ T| / |T|, and

@@ -1,4 +1,4 @@
-namespace CircuitFinder.Scrubbing.Causal;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>How causal scrubbing evaluates a hypothesis.</summary>
 public enum ScrubMode

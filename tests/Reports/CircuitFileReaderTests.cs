@@ -1,10 +1,10 @@
 using CircuitFinder.Graph;
-using CircuitFinder.Model;
-using CircuitFinder.Scrubbing.Inputs;
+using CircuitFinder.Graph.Results;
+using CircuitFinder.Reports;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
-namespace CircuitFinder.Tests.Scrubbing;
+namespace CircuitFinder.Tests.Reports;
 
 public sealed class CircuitFileReaderTests
 {
@@ -62,7 +62,7 @@ public sealed class CircuitFileReaderTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllText(folder.File("bad.json"), json);
-        var error = Assert.Throws<BadInputException>(() => CircuitFileReader.Read(folder.File("bad.json"), l => ComputeGraph.Build(Shape, l)));
+        var error = Assert.Throws<InvalidDataException>(() => CircuitFileReader.Read(folder.File("bad.json"), l => ComputeGraph.Build(Shape, l)));
         Assert.Contains("bad.json", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -72,18 +72,5 @@ public sealed class CircuitFileReaderTests
         using var folder = new TemporaryFolder();
         File.WriteAllText(folder.File("graph.json"), json.ToString());
         return CircuitFileReader.Read(folder.File("graph.json"), level => ComputeGraph.Build(Shape, level));
-    }
-
-    [Fact]
-    public void Given_a_qkv_level_circuit_when_projected_to_head_level_and_back_then_edges_merge_and_expand_by_endpoints()
-    {
-        var qkv = ComputeGraph.Build(Shape, GraphLevel.Qkv);
-        var head = ComputeGraph.Build(Shape, GraphLevel.Head);
-        var circuit = new Circuit(new[] { "input->a0.h0<q>", "input->a0.h0<v>", "a0.h0->a1.h0<k>", "a1.h0->logits" }.Select(qkv.ParseEdge));
-        var atHead = CircuitProjection.Project(circuit, qkv, head);
-        Assert.Equal(new[] { "input->a0.h0", "a0.h0->a1.h0", "a1.h0->logits" }.Select(head.ParseEdge).ToHashSet(), atHead.Edges.ToHashSet());
-        var back = CircuitProjection.Project(atHead, head, qkv);
-        Assert.Equal(7, back.Count); // two heads' inputs expand to q, k and v
-        Assert.True(circuit.Except(back).Count == 0);
     }
 }

@@ -1,25 +1,24 @@
-using CircuitFinder.Graph;
 using Newtonsoft.Json.Linq;
 
-namespace CircuitFinder.Reports;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
-/// Everything <c>circuit.json</c> (schema <c>circuitfinder/circuit@1</c>) records about one discovery run: the model
-/// (source, weights hash, config), the task (name, content hash, prompt count), the method with every parameter,
-/// baseline metrics, the graph with every edge's score and whether it is in the circuit, the circuit's size and
-/// faithfulness, and timings.
+/// Everything one discovery run found and everything <c>circuit.json</c> (schema <c>circuitfinder/circuit@1</c>)
+/// records about it: the model (source, weights hash, config), the task (name, content hash, prompt count), the method
+/// with every parameter, baseline metrics, the graph with every edge's score and whether it is in the circuit, the
+/// circuit's size and faithfulness, and timings. Tensor-free.
 /// </summary>
-public sealed record CircuitReport
+public sealed record DiscoveryRecord
 {
     public required string ToolVersion { get; init; }
 
-    public required ReportModel Model { get; init; }
+    public required ModelRecord Model { get; init; }
 
-    public required ReportTask Task { get; init; }
+    public required TaskRecord Task { get; init; }
 
     public required string Method { get; init; }
 
-    /// <summary>Every parameter of the run (threshold, budget, ablation, metric, level, seed, ...).</summary>
+    /// <summary>Every parameter of the run (threshold, budget, ablation, metric, level, seed, ...); null where it does not apply.</summary>
     public required IReadOnlyDictionary<string, JToken?> Parameters { get; init; }
 
     public required ComputeGraph Graph { get; init; }

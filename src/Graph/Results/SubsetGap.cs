@@ -1,6 +1,4 @@
-using CircuitFinder.Graph;
-
-namespace CircuitFinder.Scrubbing.Verification;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
 /// One completeness probe: the nodes K knocked out, the metric F(C \ K) of the circuit without them and F(M \ K) of

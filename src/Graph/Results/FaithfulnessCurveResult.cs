@@ -1,4 +1,4 @@
-namespace CircuitFinder.Scrubbing.Verification;
+namespace CircuitFinder.Graph.Results;
 
 /// <summary>
 /// The faithfulness curve at the MIB edge budgets, with CPR (the area under f) and CMD (the area under |1 − f|), both by

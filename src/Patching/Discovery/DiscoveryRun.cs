@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
+using CircuitFinder.Model;
+using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Loading;
+using CircuitFinder.Patching.Ablations;
+using CircuitFinder.Patching.Metrics;
+using CircuitFinder.Tasks;
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Patching.Discovery;
+
+/// <summary>
+/// One discovery run as a library service: checks the settings (throwing <see cref="BadInputException"/> naming the
+/// option), then, on a loaded model and a task, builds the graph, the prompt batches and the context, runs the
+/// algorithm (progress through <see cref="IProgress{T}"/>), measures the baselines (clean, everything ablated, the
+/// circuit) and returns the tensor-free <see cref="DiscoveryRecord"/> that <c>circuit.json</c> is written from.
+/// The constructor does the checks that need no model, so a caller can fail before loading one.
+/// </summary>
+public sealed class DiscoveryRun
+{
+    private readonly IAblation _ablation;
+
+    public DiscoveryRun(DiscoverySettings settings)
+    {
+        Settings = settings;
+        Algorithm = Catalog(() => DiscoveryCatalog.Create(settings.Method), "--method");
+        _ablation = Catalog(() => AblationCatalog.Create(settings.Ablation), "--ablation");
+        if (Algorithm.Traits.Selection == SelectionKind.ThresholdTest && (settings.Threshold is null || settings.TopK is not null || settings.BudgetPercent is not null))
+        {
+            throw new BadInputException($"--method {settings.Method} takes --threshold τ (and no --edges/--budget)");
+        }
+
+        int selections = (settings.Threshold is null ? 0 : 1) + (settings.TopK is null ? 0 : 1) + (settings.BudgetPercent is null ? 0 : 1);
+        if (selections != 1)
+        {
+            throw new BadInputException($"--method {settings.Method} selects its circuit by exactly one of --threshold, --edges or --budget (got {selections})");
+        }
+
+        if (settings.TopK is < 0 || settings.BudgetPercent is <= 0 or > 100 || settings.Threshold is { } t && (double.IsNaN(t) || double.IsInfinity(t)))
+        {
+            throw new BadInputException("--edges must not be negative, --budget must be in (0, 100] and --threshold must be a finite number");
+        }
+
+        if (settings.Metric is { } metric)
+        {
+            Catalog(() => MetricCatalog.Create(metric), "--metric");
+        }
+
+        if (settings.BatchSize is <= 0)
+        {
+            throw new BadInputException($"--batch must be a positive number of prompts, got {settings.BatchSize}");
+        }
+
+        if (settings.CheckpointEvery <= 0)
+        {
+            throw new BadInputException($"--checkpoint-every must be positive, got {settings.CheckpointEvery}");
+        }
+    }
+
+    public DiscoverySettings Settings { get; }
+
+    public IDiscoveryAlgorithm Algorithm { get; }
+
+    /// <summary>The metric key the run scores with on <paramref name="dataset"/>: the given one, the method's default, or the task's.</summary>
+    public string MetricFor(TaskDataset dataset) => Settings.Metric ?? Algorithm.Traits.DefaultMetric ?? dataset.DefaultMetric;
+
+    /// <summary>Discovers the circuit of <paramref name="dataset"/> in <paramref name="loaded"/>; timings cover setup and discovery.</summary>
+    public DiscoveryRecord Run(LoadedModel loaded, TaskDataset dataset, IProgress<DiscoveryProgress>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        var s = Settings;
+        string metricKey = MetricFor(dataset);
+        var metric = Catalog(() => MetricCatalog.Create(metricKey), "--metric");
+        var options = new DiscoveryOptions
+        {
+            Threshold = s.Threshold,
+            TopK = s.TopK,
+            BudgetPercent = s.BudgetPercent,
+            IgSteps = s.IgSteps,
+            HybridScreenFraction = s.ScreenFraction,
+            CheckpointPath = Algorithm.Traits.Checkpoints ? s.CheckpointPath : null,
+            CheckpointEvery = s.CheckpointEvery,
+            Resume = s.Resume,
+            Fingerprint = Fingerprint(loaded, dataset, metricKey),
+        };
+        var config = loaded.Model.Config;
+        using var batch = TaskBatch.From(dataset);
+        var graph = ModelGraph.Build(config, s.Level);
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var batches = PromptBatches.Create(loaded.Model, graph, batch, _ablation, s.BatchSize, s.Seed);
+        var context = new DiscoveryContext(loaded.Model, batches.Batches, metric, options);
+        timings["setup"] = clock.Elapsed.TotalSeconds;
+
+        var result = Algorithm.Discover(context, progress);
+        timings["discover"] = clock.Elapsed.TotalSeconds - timings["setup"];
+
+        var baselines = context.MetricOf([[], graph.Edges.ToList(), graph.Edges.Where(e => !result.Circuit.Contains(e)).ToList()]);
+        timings["total"] = clock.Elapsed.TotalSeconds;
+        return new DiscoveryRecord
+        {
+            ToolVersion = ToolVersion,
+            Model = new ModelRecord(loaded.Source, loaded.WeightsSha256, loaded.Layout, ConfigJson.ToTransformerLens(config)),
+            Task = new TaskRecord(dataset.Name, dataset.ContentHash, dataset.Prompts.Count, metricKey),
+            Method = Algorithm.Name,
+            Parameters = new Dictionary<string, JToken?>
+            {
+                ["threshold"] = s.Threshold,
+                ["edges"] = s.TopK,
+                ["budget_percent"] = s.BudgetPercent,
+                ["ablation"] = _ablation.Name,
+                ["level"] = GraphLevels.Name(s.Level),
+                ["metric"] = metricKey,
+                ["seed"] = s.Seed,
+                ["prompts"] = dataset.Prompts.Count,
+                ["batch"] = s.BatchSize ?? dataset.Prompts.Count,
+                ["ig_steps"] = Algorithm.Traits.UsesIgSteps ? s.IgSteps : null,
+                ["screen_fraction"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenFraction : null,
+            },
+            Graph = graph,
+            Circuit = result.Circuit,
+            Scores = result.Scores,
+            CleanMetric = baselines[0],
+            AblatedMetric = baselines[1],
+            CircuitMetric = baselines[2],
+            ExactTests = result.ExactTests,
+            Details = result.Details,
+            Timings = timings,
+        };
+    }
+
+    /// <summary>The version every report records (the libraries and the command share it).</summary>
+    public static string ToolVersion => typeof(DiscoveryRun).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Identifies the run (model, task, method, every parameter that changes the result): a checkpoint of another run is never resumed.</summary>
+    private string Fingerprint(LoadedModel loaded, TaskDataset dataset, string metricKey) => string.Join(
+        '|',
+        loaded.WeightsSha256,
+        dataset.ContentHash,
+        Settings.Method,
+        metricKey,
+        Settings.Ablation,
+        GraphLevels.Name(Settings.Level),
+        Settings.Seed,
+        Settings.BatchSize,
+        Settings.Threshold?.ToString("R", CultureInfo.InvariantCulture),
+        Settings.IgSteps,
+        Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture));
+
+    private static T Catalog<T>(Func<T> create, string option)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"{option}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using CircuitFinder.Graph;
+
+namespace CircuitFinder.Patching.Discovery;
+
+/// <summary>
+/// Everything a <see cref="DiscoveryRun"/> is asked to do, by catalog key and value as the <c>discover</c> command takes
+/// them: the method, exactly one circuit selection (<see cref="Threshold"/>, <see cref="TopK"/> or
+/// <see cref="BudgetPercent"/>; threshold-test methods take a threshold only), the metric (null: the method's default,
+/// else the task's), the ablation, the graph level, the seed for generated noise, EAP-IG steps, the hybrid's screening
+/// fraction, prompts per batch (null: all at once), and for checkpointing methods where and how often to save progress
+/// and whether to resume.
+/// </summary>
+public sealed record DiscoverySettings
+{
+    public string Method { get; init; } = "eap-ig";
+
+    public double? Threshold { get; init; }
+
+    public int? TopK { get; init; }
+
+    public double? BudgetPercent { get; init; }
+
+    public string? Metric { get; init; }
+
+    public string Ablation { get; init; } = "resample";
+
+    public GraphLevel Level { get; init; } = GraphLevel.Qkv;
+
+    public int Seed { get; init; }
+
+    public int IgSteps { get; init; } = 5;
+
+    public double ScreenFraction { get; init; } = 0.1;
+
+    public int? BatchSize { get; init; }
+
+    /// <summary>Where a checkpointing method saves its progress (null: nowhere); ignored by methods that do not checkpoint.</summary>
+    public string? CheckpointPath { get; init; }
+
+    public int CheckpointEvery { get; init; } = 200;
+
+    /// <summary>Continue from <see cref="CheckpointPath"/> when it holds a checkpoint of the same run.</summary>
+    public bool Resume { get; init; }
+}

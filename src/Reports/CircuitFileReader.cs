@@ -1,0 +1,120 @@
+using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace CircuitFinder.Reports;
+
+/// <summary>
+/// Reads a circuit from a <c>circuit.json</c> (schema <c>circuitfinder/circuit@1</c>, as <see cref="CircuitJson"/>
+/// writes it: <c>graph.edges</c> with score and in_graph, level from <c>graph.level</c>), an EAP-IG / MIB graph JSON
+/// (<c>{"cfg", "nodes", "edges": {id: {"score", "in_graph"}}}</c>, as <see cref="EapIgGraphJson"/> writes it), a JSON
+/// list of ids or an object with an <c>edges</c> list (as <c>zoo truth</c> writes), or a text file of ids one a line
+/// (<c>#</c> starts a comment). A node id in a list stands for its edges to and from the other listed nodes,
+/// <c>input</c> and <c>logits</c>. The level is the file's, or, for lists, the one <see cref="GraphLevels.Of"/> infers.
+/// A file that cannot be read is an <see cref="InvalidDataException"/> whose message names the file and the field or id.
+/// </summary>
+public static class CircuitFileReader
+{
+    /// <summary>Reads <paramref name="path"/>; <paramref name="graphFor"/> builds the model's graph at a level.</summary>
+    public static CircuitFile Read(string path, Func<GraphLevel, ComputeGraph> graphFor)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: no such file");
+        }
+
+        string text = File.ReadAllText(path);
+        JToken? json = null;
+        string trimmed = text.TrimStart();
+        if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
+        {
+            try
+            {
+                json = JToken.Parse(text);
+            }
+            catch (JsonReaderException e)
+            {
+                throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+            }
+        }
+
+        try
+        {
+            return json switch
+            {
+                JObject o when (string?)o["schema"] is { } schema => schema == CircuitJson.Schema
+                    ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new InvalidDataException($"{path}: missing field 'graph.edges'"), graphFor(ParseLevel(path, (string?)o["graph"]?["level"])))
+                    : throw new InvalidDataException($"{path}: unknown schema '{schema}' (expected {CircuitJson.Schema})"),
+                JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name)))),
+                JObject o when o["edges"] is JArray list => Listed(path, Strings(path, list, "edges"), graphFor),
+                JObject => throw new InvalidDataException($"{path}: expected a circuit.json, an EAP-IG graph JSON ('edges' object) or an 'edges' list"),
+                JArray list => Listed(path, Strings(path, list, "[]"), graphFor),
+                _ => Listed(path, text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToList(), graphFor),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static CircuitFile Scored(string path, string format, JObject edges, ComputeGraph graph)
+    {
+        var scores = new Dictionary<Edge, double>();
+        var inGraph = new List<Edge>();
+        foreach (var property in edges.Properties())
+        {
+            var edge = graph.ParseEdge(property.Name);
+            if (property.Value is not JObject fields)
+            {
+                throw new InvalidDataException($"{path}: edge '{property.Name}' is not an object with 'score' and 'in_graph'");
+            }
+
+            if (fields["score"] is { Type: JTokenType.Float or JTokenType.Integer } score)
+            {
+                scores[edge] = (double)score;
+            }
+
+            if (fields["in_graph"] is { Type: JTokenType.Boolean } flag && (bool)flag)
+            {
+                inGraph.Add(edge);
+            }
+        }
+
+        return new CircuitFile(path, format, graph, new Circuit(inGraph), scores.Count > 0 ? scores : null);
+    }
+
+    private static CircuitFile Listed(string path, IReadOnlyList<string> ids, Func<GraphLevel, ComputeGraph> graphFor)
+    {
+        var graph = graphFor(GraphLevels.Of(ids));
+        var edges = new List<Edge>();
+        var nodes = new HashSet<Node>();
+        foreach (var id in ids)
+        {
+            if (id.Contains("->", StringComparison.Ordinal))
+            {
+                edges.Add(graph.ParseEdge(id));
+            }
+            else
+            {
+                nodes.Add(graph.ParseNode(id));
+            }
+        }
+
+        if (nodes.Count > 0)
+        {
+            nodes.Add(Node.Input);
+            nodes.Add(Node.Logits);
+            edges.AddRange(graph.Edges.Where(e => nodes.Contains(e.Source) && nodes.Contains(e.Destination)));
+        }
+
+        return new CircuitFile(path, "list", graph, new Circuit(edges), null);
+    }
+
+    private static List<string> Strings(string path, JArray list, string field) =>
+        list.Select((t, i) => t.Type == JTokenType.String ? (string)t! : throw new InvalidDataException($"{path}: {field}[{i}] is not an id string")).ToList();
+
+    private static GraphLevel ParseLevel(string path, string? level) =>
+        GraphLevels.Parse(level) ?? throw new InvalidDataException($"{path}: graph.level '{level}' is not head, qkv or neuron");
+}
