@@ -5,13 +5,11 @@ namespace CircuitFinder.Cli;
 /// <summary>Writes machine output: JSON to stdout, or atomically to a file (temporary file, then rename).</summary>
 public static class JsonOutput
 {
-    public static string Format(JToken json) => JsonFiles.Format(json);
-
     public static void Write(JToken json, string? path, TextWriter stdout)
     {
         if (path is null)
         {
-            stdout.WriteLine(Format(json));
+            stdout.WriteLine(JsonFiles.Format(json));
             return;
         }
 

@@ -12,7 +12,7 @@ namespace CircuitFinder.Reports;
 /// list of ids or an object with an <c>edges</c> list (as <c>zoo truth</c> writes), or a text file of ids one a line
 /// (<c>#</c> starts a comment). A node id in a list stands for its edges to and from the other listed nodes,
 /// <c>input</c> and <c>logits</c>. The level is the file's, or, for lists, the one <see cref="GraphLevels.Of"/> infers.
-/// A file that cannot be read is an <see cref="InvalidDataException"/> whose message names the file and the field or id.
+/// A file that cannot be read is an <see cref="BadInputException"/> whose message names the file and the field or id.
 /// </summary>
 public static class CircuitFileReader
 {
@@ -21,7 +21,7 @@ public static class CircuitFileReader
     {
         if (!File.Exists(path))
         {
-            throw new InvalidDataException($"{path}: no such file");
+            throw new BadInputException($"{path}: no such file");
         }
 
         string text = File.ReadAllText(path);
@@ -35,7 +35,7 @@ public static class CircuitFileReader
             }
             catch (JsonReaderException e)
             {
-                throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+                throw new BadInputException($"{path}: not valid JSON ({e.Message})", e);
             }
         }
 
@@ -44,18 +44,18 @@ public static class CircuitFileReader
             return json switch
             {
                 JObject o when (string?)o["schema"] is { } schema => schema == CircuitJson.Schema
-                    ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new InvalidDataException($"{path}: missing field 'graph.edges'"), graphFor(ParseLevel(path, (string?)o["graph"]?["level"])))
-                    : throw new InvalidDataException($"{path}: unknown schema '{schema}' (expected {CircuitJson.Schema})"),
+                    ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new BadInputException($"{path}: missing field 'graph.edges'"), graphFor(ParseLevel(path, (string?)o["graph"]?["level"])))
+                    : throw new BadInputException($"{path}: unknown schema '{schema}' (expected {CircuitJson.Schema})"),
                 JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name)))),
                 JObject o when o["edges"] is JArray list => Listed(path, Strings(path, list, "edges"), graphFor),
-                JObject => throw new InvalidDataException($"{path}: expected a circuit.json, an EAP-IG graph JSON ('edges' object) or an 'edges' list"),
+                JObject => throw new BadInputException($"{path}: expected a circuit.json, an EAP-IG graph JSON ('edges' object) or an 'edges' list"),
                 JArray list => Listed(path, Strings(path, list, "[]"), graphFor),
                 _ => Listed(path, text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToList(), graphFor),
             };
         }
         catch (FormatException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new BadInputException($"{path}: {e.Message}", e);
         }
     }
 
@@ -68,7 +68,7 @@ public static class CircuitFileReader
             var edge = graph.ParseEdge(property.Name);
             if (property.Value is not JObject fields)
             {
-                throw new InvalidDataException($"{path}: edge '{property.Name}' is not an object with 'score' and 'in_graph'");
+                throw new BadInputException($"{path}: edge '{property.Name}' is not an object with 'score' and 'in_graph'");
             }
 
             if (fields["score"] is { Type: JTokenType.Float or JTokenType.Integer } score)
@@ -113,8 +113,8 @@ public static class CircuitFileReader
     }
 
     private static List<string> Strings(string path, JArray list, string field) =>
-        list.Select((t, i) => t.Type == JTokenType.String ? (string)t! : throw new InvalidDataException($"{path}: {field}[{i}] is not an id string")).ToList();
+        list.Select((t, i) => t.Type == JTokenType.String ? (string)t! : throw new BadInputException($"{path}: {field}[{i}] is not an id string")).ToList();
 
     private static GraphLevel ParseLevel(string path, string? level) =>
-        GraphLevels.Parse(level) ?? throw new InvalidDataException($"{path}: graph.level '{level}' is not head, qkv or neuron");
+        GraphLevels.Parse(level) ?? throw new BadInputException($"{path}: graph.level '{level}' is not head, qkv or neuron");
 }

@@ -46,7 +46,7 @@ public sealed class MetaDeviceTests
 
         AssertOnMeta(model.Forward(clean), "plain forward");
 
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        var graph = ModelGraph.Build(c, GraphLevel.Qkv);
         using var patcher = new EdgePatcher(model, graph, new PatchingInput(clean, ReadPositions: read), new ResampleAblation(), corrupted);
         var half = graph.Edges.Where((_, i) => i % 2 == 0).ToList();
         AssertOnMeta(patcher.Evaluate([[graph.Edges[^1]], half, graph.Edges.ToList()]), "edge-masked forward");
@@ -73,7 +73,7 @@ public sealed class MetaDeviceTests
         model.to(Meta);
         var c = model.Config;
         using var scope = NewDisposeScope();
-        var graph = ComputeGraph.Build(new GraphShape(c.NLayers, c.NHeads, c.DMlp, c.AttnOnly, c.ParallelAttnMlp), GraphLevel.Qkv);
+        var graph = ModelGraph.Build(c, GraphLevel.Qkv);
         var engine = new EdgeMaskedForward(model, new GraphLayout(graph, c));
         var input = new PatchingInput(randint(0, c.DVocab, [3, 9], generator: new Generator(1)).to(Meta));
         using var record = engine.Record(input);
@@ -98,7 +98,7 @@ public sealed class MetaDeviceTests
             .Where(p => !p.Contains("/obj/", StringComparison.Ordinal) && !p.Contains("/bin/", StringComparison.Ordinal))
             .SelectMany(p => File.ReadLines(p).Select((line, i) => (Path: p, Line: i + 1, Text: line)))
             .Where(x => factory.IsMatch(x.Text) && !x.Text.TrimStart().StartsWith("//", StringComparison.Ordinal))
-            .Where(x => !x.Text.Contains("device", StringComparison.OrdinalIgnoreCase) && !x.Text.Contains("Parameter(", StringComparison.Ordinal) && !x.Text.Contains("host:", StringComparison.Ordinal))
+            .Where(x => !x.Text.Contains("device", StringComparison.OrdinalIgnoreCase) && !x.Text.Contains("Parameter", StringComparison.Ordinal) && !x.Text.Contains("host:", StringComparison.Ordinal))
             .Select(x => $"{Path.GetRelativePath(root, x.Path)}:{x.Line}: {x.Text.Trim()}")
             .ToList();
         Assert.True(offenders.Count == 0, "tensors created without a device:\n" + string.Join('\n', offenders));

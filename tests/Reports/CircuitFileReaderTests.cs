@@ -62,7 +62,7 @@ public sealed class CircuitFileReaderTests
     {
         using var folder = new TemporaryFolder();
         File.WriteAllText(folder.File("bad.json"), json);
-        var error = Assert.Throws<InvalidDataException>(() => CircuitFileReader.Read(folder.File("bad.json"), l => ComputeGraph.Build(Shape, l)));
+        var error = Assert.Throws<BadInputException>(() => CircuitFileReader.Read(folder.File("bad.json"), l => ComputeGraph.Build(Shape, l)));
         Assert.Contains("bad.json", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

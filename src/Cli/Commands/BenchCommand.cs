@@ -28,7 +28,7 @@ public static class BenchCommand
                 var result = ConsoleProgress.Run("bench forward", parse.GetValue(GlobalOptions.Quiet), p => ForwardBenchmark.Run(n, p));
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(result));
+                    stdout.WriteLine(JsonFiles.Format(result));
                 }
                 else
                 {
@@ -70,7 +70,7 @@ public static class BenchCommand
                 var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, p));
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(r));
+                    stdout.WriteLine(JsonFiles.Format(r));
                 }
                 else
                 {
@@ -112,7 +112,7 @@ public static class BenchCommand
                 var result = ConsoleProgress.Run("bench patching", parse.GetValue(GlobalOptions.Quiet), p => PatchingBenchmark.Run(n, e, v, p));
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(result));
+                    stdout.WriteLine(JsonFiles.Format(result));
                 }
                 else
                 {

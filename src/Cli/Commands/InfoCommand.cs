@@ -39,7 +39,7 @@ public static class InfoCommand
                 };
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(info));
+                    stdout.WriteLine(JsonFiles.Format(info));
                     return ExitCodes.Success;
                 }
 

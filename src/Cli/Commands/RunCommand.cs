@@ -52,7 +52,7 @@ public static class RunCommand
                 var result = Predict(loaded, input, Math.Min(k, loaded.Model.Config.EffectiveDVocabOut), parse.GetValue(allLogits));
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(result));
+                    stdout.WriteLine(JsonFiles.Format(result));
                 }
                 else
                 {

@@ -73,7 +73,7 @@ public static class TaskCommand
                 };
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(summary));
+                    stdout.WriteLine(JsonFiles.Format(summary));
                 }
                 else if (!parse.GetValue(GlobalOptions.Quiet))
                 {
@@ -119,7 +119,7 @@ public static class TaskCommand
                 var summary = TaskSummary.Of(dataset, path, k, display);
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(summary));
+                    stdout.WriteLine(JsonFiles.Format(summary));
                 }
                 else
                 {

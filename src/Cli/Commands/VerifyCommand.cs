@@ -99,13 +99,13 @@ public static class VerifyCommand
                 using var loaded = model.Load(parse);
                 var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
                 var graphFor = ModelGraph.Levels(loaded.Model.Config);
-                var file = circuitPath is null ? null : ReadCircuit(circuitPath, graphFor);
+                var file = circuitPath is null ? null : CircuitFileReader.Read(circuitPath, graphFor);
                 if (file is { Circuit.Count: > 0 } && parse.GetValue(merge) && file.Format != "circuit.json")
                 {
                     throw new BadInputException($"--merge writes into the --circuit file, which must be a circuit.json ({circuitPath} is {file.Format})");
                 }
 
-                var request = new VerificationRequest { Circuit = file, Truth = truthPath is null ? null : ReadCircuit(truthPath, graphFor), Hypotheses = hypotheses };
+                var request = new VerificationRequest { Circuit = file, Truth = truthPath is null ? null : CircuitFileReader.Read(truthPath, graphFor), Hypotheses = hypotheses };
                 double load = clock.Elapsed.TotalSeconds;
                 var record = ConsoleProgress.RunPhases(parse.GetValue(GlobalOptions.Quiet), progress =>
                     run.Run(loaded, dataset, request, new SynchronousProgress<VerificationProgress>(p => progress.Report((p.Phase, p.Step, p.Fraction)))));
@@ -115,20 +115,20 @@ public static class VerifyCommand
                 if (folder is not null)
                 {
                     string target = Path.Combine(folder, "verification.json");
-                    AtomicFile.WriteAllText(target, JsonOutput.Format(verification) + "\n");
+                    AtomicFile.WriteAllText(target, JsonFiles.Format(verification) + "\n");
                     written.Add(target);
                 }
 
                 if (parse.GetValue(merge) && file is not null)
                 {
-                    var merged = VerificationJson.Merge(Model.Config.JsonFields.ReadObjectFile(file.Path), verification);
-                    AtomicFile.WriteAllText(file.Path, JsonOutput.Format(merged) + "\n");
+                    var merged = VerificationJson.Merge(JsonFiles.ReadObject(file.Path), verification);
+                    AtomicFile.WriteAllText(file.Path, JsonFiles.Format(merged) + "\n");
                     written.Add(file.Path);
                 }
 
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(verification));
+                    stdout.WriteLine(JsonFiles.Format(verification));
                 }
                 else
                 {
@@ -148,18 +148,5 @@ public static class VerifyCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return command;
-    }
-
-    /// <summary>Reads a circuit file; a file that cannot be read is bad input.</summary>
-    private static CircuitFile ReadCircuit(string path, Func<GraphLevel, ComputeGraph> graphFor)
-    {
-        try
-        {
-            return CircuitFileReader.Read(path, graphFor);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new BadInputException(e.Message, e);
-        }
     }
 }

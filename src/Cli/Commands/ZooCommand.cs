@@ -23,7 +23,7 @@ public static class ZooCommand
                 var rows = ZooCatalog.Models.Select(Describe).ToList();
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(new JObject { ["models"] = new JArray(rows) }));
+                    stdout.WriteLine(JsonFiles.Format(new JObject { ["models"] = new JArray(rows) }));
                     return ExitCodes.Success;
                 }
 

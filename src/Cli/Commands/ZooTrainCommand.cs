@@ -50,7 +50,7 @@ public static class ZooTrainCommand
                     new InlineProgress(p => progress.Report(($"step {p.Step}/{p.Steps} loss {p.Loss.ToString("F3", CultureInfo.InvariantCulture)}", p.Step / (double)p.Steps)))));
                 if (parse.GetValue(json))
                 {
-                    stdout.WriteLine(JsonOutput.Format(TrainingJson.ToJson(report)));
+                    stdout.WriteLine(JsonFiles.Format(TrainingJson.ToJson(report)));
                 }
                 else if (!quiet)
                 {

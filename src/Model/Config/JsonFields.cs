@@ -80,7 +80,4 @@ public sealed class JsonFields
             ? v.Value<string>()
             : throw new BadInputException($"{_source}: field '{field}' must be a string, got {v.ToString(Newtonsoft.Json.Formatting.None)}");
     }
-
-    /// <summary>Reads a JSON object file with a clear error when it is missing or malformed (<see cref="JsonFiles.ReadObject"/>).</summary>
-    public static JObject ReadObjectFile(string path) => JsonFiles.ReadObject(path);
 }

@@ -33,7 +33,7 @@ public sealed record DiscoveryContext(HookedTransformer Model, IReadOnlyList<Pro
             using var scope = NewDisposeScope();
             var logits = batch.Patcher.Evaluate(sets); // [sets, b, v]
             var sums = Metric.PerPrompt(logits, new MetricTarget(batch.Answers, batch.WrongAnswers, batch.Patcher.CleanLogits)).to(ScalarType.Float64).sum([1L]); // [sets]
-            var values = sums.data<double>().ToArray();
+            var values = sums.cpu().data<double>().ToArray();
             for (int i = 0; i < totals.Length; i++)
             {
                 totals[i] += values[i];
