@@ -1,6 +1,7 @@
 using CircuitFinder.Model;
 using CircuitFinder.Model.Config;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace CircuitFinder.Tests.Model;
 
@@ -61,6 +62,25 @@ public sealed class ModuleOrderTests
             .Where(l => !l.StartsWith("//", StringComparison.Ordinal))
             .ToList();
         Assert.Equal(expected, Describe(Configs[config]));
+    }
+
+    [Fact]
+    public void Given_a_rotary_local_attention_model_when_forwards_have_built_its_caches_then_none_of_them_is_a_buffer()
+    {
+        var config = Configs["neox-rotary-parallel"] with
+        {
+            AttnTypes = new AttentionLayerTypes([AttentionType.Local, AttentionType.Global]),
+            WindowSize = 2,
+            ModelName = "neox-local",
+        };
+        using var model = RandomWeights.CreateModel(config.Validate(config.ModelName), seed: 0);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var tokens = tensor(new long[] { 1, 2, 3, 4, 5, 6 }).unsqueeze(0); // [1, 6]: causal mask, far keys, fused q/k/v built
+        model.Forward(tokens);
+        model.Forward(tokens, ones_like(tokens));
+        Assert.Empty(model.named_buffers());
+        Assert.Empty(model.state_dict().Keys.Except(model.named_parameters().Select(p => p.name)));
     }
 
     /// <summary>The model's components as lines: a section header, then one name (and shape) per line.</summary>
