@@ -18,19 +18,27 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "embed")]
     private readonly Embed _embed;
-    [ComponentName(Name = "pos_embed")]
-    private readonly PosEmbed? _posEmbed;
-    [ComponentName(Name = "blocks")]
-    private readonly ModuleList<TransformerBlock> _blocks;
-    [ComponentName(Name = "ln_final")]
-    private readonly Normalization? _lnFinal;
-    [ComponentName(Name = "unembed")]
-    private readonly Unembed _unembed;
+
     [ComponentName(Name = "hook_embed")]
-    private readonly HookPoint _hookEmbed = new();
+    private readonly HookPoint _hookEmbed = new(); // [batch, pos, d_model]
+
+    [ComponentName(Name = "pos_embed")]
+    private readonly PosEmbed? _posEmbed; // learned positions (standard, shortformer)
 
     [ComponentName(Name = "hook_pos_embed")]
-    private readonly HookPoint _hookPosEmbed = new();
+    private readonly HookPoint? _hookPosEmbed; // [batch, pos, d_model]; with pos_embed
+
+    [ComponentName(Name = "blocks")]
+    private readonly ModuleList<TransformerBlock> _blocks;
+
+    [ComponentName(Name = "ln_final")]
+    private readonly Normalization? _lnFinal;
+
+    [ComponentName(Name = "unembed")]
+    private readonly Unembed _unembed;
+
+    // Not components (RegisterComponents() takes only Module, Parameter and Tensor fields); the causal mask lives in
+    // ForwardInputs, a plain class.
     private readonly Dictionary<string, HookPoint> _hookPoints;
     private readonly ForwardInputs _inputs;
 
@@ -39,25 +47,16 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
     {
         Config = config;
         _embed = new Embed(config.DVocab, config.DModel);
-        register_module("embed", _embed);
-        register_module("hook_embed", _hookEmbed);
         if (config.PositionalEmbeddingType != PositionalEmbeddingType.Rotary)
         {
             _posEmbed = new PosEmbed(config.NCtx, config.DModel);
-            register_module("pos_embed", _posEmbed);
-            register_module("hook_pos_embed", _hookPosEmbed);
+            _hookPosEmbed = new HookPoint();
         }
 
         _blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.NLayers).Select(l => new TransformerBlock(config, l)).ToArray());
-        register_module("blocks", _blocks);
-        if (config.NormalizationType != NormalizationType.None)
-        {
-            _lnFinal = new Normalization(config.NormalizationType, config.DModel, config.Eps);
-            register_module("ln_final", _lnFinal);
-        }
-
+        _lnFinal = config.NormalizationType != NormalizationType.None ? new Normalization(config.NormalizationType, config.DModel, config.Eps) : null;
         _unembed = new Unembed(config.DModel, config.EffectiveDVocabOut);
-        register_module("unembed", _unembed);
+        RegisterComponents(); // each module under its ComponentName, in declaration order
 
         _hookPoints = new Dictionary<string, HookPoint>(StringComparer.Ordinal);
         foreach (var (name, module) in named_modules())
@@ -231,7 +230,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
             return (embed, null);
         }
 
-        var posEmbed = _hookPosEmbed.forward(_posEmbed.forward(tokens)); // [b, p, d]
+        var posEmbed = _hookPosEmbed!.forward(_posEmbed.forward(tokens)); // [b, p, d]
         return Config.PositionalEmbeddingType == PositionalEmbeddingType.Shortformer ? (embed, posEmbed) : (embed.add(posEmbed, Scalars.One), null);
     }
 

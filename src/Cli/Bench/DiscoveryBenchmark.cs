@@ -17,12 +17,19 @@ namespace CircuitFinder.Cli.Bench;
 /// set, resumed from its earliest layer, logits at the last position) over edges sampled uniformly — early in a run
 /// (nothing else removed) and late (half of all edges removed besides) — and the wall time of
 /// <c>eap</c>, <c>eap-ig</c> (5 steps) and <c>hybrid</c> (EAP-IG, then exact tests on a screened fraction) over all
-/// edges, each in units of one plain forward pass.
+/// edges, each in units of one plain forward pass. Unless switched off, it starts with a complete ACDC run on a small
+/// GPT-2-shaped model (<see cref="AcdcRunBenchmark"/>), whose figures it merges in.
 /// </summary>
 public static class DiscoveryBenchmark
 {
-    public static JObject Run(int runs, int sampleEdges, double hybridScreen, IProgress<(string Step, double Fraction)> progress)
+    public static JObject Run(int runs, int sampleEdges, double hybridScreen, bool acdcRun, IProgress<(string Step, double Fraction)> progress)
     {
+        // first, before the big model's buffers exist: the small model's complete ACDC run, in the first fifth of the bar
+        var outer = progress;
+        var acdc = acdcRun
+            ? AcdcRunBenchmark.Run(runs, AcdcRunBenchmark.Threshold, new ActionProgress<(string Step, double Fraction)>(p => outer.Report(($"small model: {p.Step}", 0.2 * p.Fraction))))
+            : null;
+        progress = new ActionProgress<(string Step, double Fraction)>(p => outer.Report((p.Step, acdcRun ? 0.2 + (0.8 * p.Fraction) : p.Fraction)));
         progress.Report(("model", 0.0));
         using var model = RandomWeights.CreateModel(ForwardBenchmark.Gpt2SmallShape, seed: 0);
         var c = model.Config;
@@ -96,7 +103,7 @@ public static class DiscoveryBenchmark
         DiscoveryResult? hybrid = null;
         var hybridTime = Measure(() => hybrid = new HybridDiscovery().Discover(hybridContext));
         progress.Report(("done", 1.0));
-        return new JObject
+        var figures = new JObject
         {
             ["benchmark"] = "discovery",
             ["model"] = "GPT-2-small-shaped, random weights; 16 prompts x 16 tokens; q/k/v graph; resample ablation",
@@ -119,5 +126,11 @@ public static class DiscoveryBenchmark
             ["hybrid_exact_tests"] = hybrid!.ExactTests,
             ["peak_rss_mib"] = Timing.PeakRssMiB() is { } rss ? Math.Round(rss, 1) : null,
         };
+        if (acdc is not null)
+        {
+            figures.Merge(acdc);
+        }
+
+        return figures;
     }
 }

@@ -51,8 +51,9 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs of the plain forward (median reported)", DefaultValueFactory = _ => 7 };
         var edges = new Option<int>("--edges") { Description = "Edges sampled uniformly for the ACDC edge-test cost", DefaultValueFactory = _ => 48 };
         var screen = new Option<double>("--screen") { Description = "Fraction of edges the hybrid tests exactly", DefaultValueFactory = _ => 0.002 };
-        var discovery = new Command("discovery", "ACDC edge-test cost and EAP / EAP-IG / hybrid wall time, in plain forwards");
-        foreach (var o in new Option[] { json, runs, edges, screen })
+        var noAcdcRun = new Option<bool>("--no-acdc-run") { Description = "Skip the complete ACDC run on the small 4-layer model" };
+        var discovery = new Command("discovery", "ACDC edge-test cost, a complete ACDC run, and EAP / EAP-IG / hybrid wall time, in plain forwards");
+        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun })
         {
             discovery.Add(o);
         }
@@ -67,7 +68,7 @@ public static class BenchCommand
                     throw new BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
                 }
 
-                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, p));
+                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), p));
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(JsonFiles.Format(r));
@@ -79,6 +80,7 @@ public static class BenchCommand
                     stdout.WriteLine(string.Format(inv, "ACDC edge test: {0:F1} ms = {1:F3} forwards (mean over {2} sampled edges)", (double)r["acdc_edge_test_ms"]!, (double)r["acdc_edge_test_in_forwards"]!, (int)r["acdc_sampled_edges"]!));
                     stdout.WriteLine(string.Format(inv, "eap {0:F0} ms = {1:F2} forwards; eap-ig (5 steps) {2:F0} ms = {3:F2} forwards", (double)r["eap_ms"]!, (double)r["eap_in_forwards"]!, (double)r["eap_ig_ms"]!, (double)r["eap_ig_in_forwards"]!));
                     stdout.WriteLine(string.Format(inv, "hybrid (screen {0}, {1} exact tests) {2:F0} ms = {3:F2} forwards; peak RSS {4} MiB", (double)r["hybrid_screen_fraction"]!, (int)r["hybrid_exact_tests"]!, (double)r["hybrid_ms"]!, (double)r["hybrid_in_forwards"]!, r["peak_rss_mib"]));
+                    PrintAcdcRun(r, stdout);
                 }
 
                 return ExitCodes.Success;
@@ -128,6 +130,29 @@ public static class BenchCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return patching;
+    }
+
+    /// <summary>The lines for the complete ACDC run of <c>bench discovery</c> (or that it was skipped).</summary>
+    internal static void PrintAcdcRun(JObject r, TextWriter stdout)
+    {
+        if (r["acdc_run_ms"] is null)
+        {
+            stdout.WriteLine("ACDC run: skipped (--no-acdc-run)");
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"ACDC run on {r["acdc_run_model"]}; tau {((double)r["acdc_run_threshold"]!).ToString("G3", inv)}");
+        stdout.WriteLine(string.Format(
+            inv,
+            "  {0} edges, {1} exact tests, circuit {2} edges; {3:F0} ms (setup {4:F0} ms), plain forward {5:F2} ms: {6:F3} forwards per edge test",
+            (int)r["acdc_run_edges"]!,
+            (int)r["acdc_run_exact_tests"]!,
+            (int)r["acdc_run_circuit_edges"]!,
+            (double)r["acdc_run_ms"]!,
+            (double)r["acdc_run_setup_ms"]!,
+            (double)r["acdc_run_plain_forward_ms"]!,
+            (double?)r["acdc_run_forwards_per_edge_test"] ?? double.NaN));
     }
 
     private static void PrintForward(JObject r, TextWriter stdout)

@@ -20,54 +20,61 @@ public sealed class Attention : nn.Module
 {
     private readonly HookedTransformerConfig _cfg;
     private readonly int _layer;
-    [ComponentName(Name = "W_Q")]
-    private readonly Parameter _wQ;
 
-    [ComponentName(Name = "b_Q")]
-    private readonly Parameter _bQ;
+    [ComponentName(Name = "W_Q")]
+    private readonly Parameter _wQ; // [n_heads, d_model, d_head]
 
     [ComponentName(Name = "W_K")]
-    private readonly Parameter _wK;
-
-    [ComponentName(Name = "b_K")]
-    private readonly Parameter _bK;
+    private readonly Parameter _wK; // [n_key_value_heads, d_model, d_head]
 
     [ComponentName(Name = "W_V")]
-    private readonly Parameter _wV;
-
-    [ComponentName(Name = "b_V")]
-    private readonly Parameter _bV;
+    private readonly Parameter _wV; // [n_key_value_heads, d_model, d_head]
 
     [ComponentName(Name = "W_O")]
-    private readonly Parameter _wO;
+    private readonly Parameter _wO; // [n_heads, d_head, d_model]
+
+    [ComponentName(Name = "b_Q")]
+    private readonly Parameter _bQ; // [n_heads, d_head]
+
+    [ComponentName(Name = "b_K")]
+    private readonly Parameter _bK; // [n_key_value_heads, d_head]
+
+    [ComponentName(Name = "b_V")]
+    private readonly Parameter _bV; // [n_key_value_heads, d_head]
 
     [ComponentName(Name = "b_O")]
-    private readonly Parameter _bO;
+    private readonly Parameter _bO; // [d_model]
+
     [ComponentName(Name = "hook_q")]
-    private readonly HookPoint _hookQ = new();
+    private readonly HookPoint _hookQ = new(); // [batch, pos, head_index, d_head]
 
     [ComponentName(Name = "hook_k")]
-    private readonly HookPoint _hookK = new();
+    private readonly HookPoint _hookK = new(); // [batch, pos, key_value_head_index, d_head]; [batch, pos, head_index, d_head] for per-head key inputs
 
     [ComponentName(Name = "hook_v")]
-    private readonly HookPoint _hookV = new();
+    private readonly HookPoint _hookV = new(); // as hook_k
 
     [ComponentName(Name = "hook_rot_q")]
-    private readonly HookPoint? _hookRotQ;
+    private readonly HookPoint? _hookRotQ; // [batch, pos, head_index, d_head]; rotary models
 
     [ComponentName(Name = "hook_rot_k")]
-    private readonly HookPoint? _hookRotK;
+    private readonly HookPoint? _hookRotK; // as hook_k; rotary models
 
-    [ComponentName(Name = "hook_z")]
-    private readonly HookPoint _hookZ = new();
     [ComponentName(Name = "hook_attn_scores")]
-    private readonly HookPoint _hookAttnScores = new();
+    private readonly HookPoint _hookAttnScores = new(); // [batch, head_index, query_pos, key_pos]
 
     [ComponentName(Name = "hook_pattern")]
-    private readonly HookPoint _hookPattern = new();
+    private readonly HookPoint _hookPattern = new(); // [batch, head_index, query_pos, key_pos]
+
+    [ComponentName(Name = "hook_z")]
+    private readonly HookPoint _hookZ = new(); // [batch, pos, head_index, d_head]
 
     [ComponentName(Name = "hook_result")]
-    private readonly HookPoint _hookResult = new();
+    private readonly HookPoint _hookResult = new(); // [batch, pos, head_index, d_model]
+
+    // Not components. RegisterComponents() registers every non-null Module, Parameter and Tensor field (a Tensor as a
+    // buffer), so the caches below stay out of its reach: the rotary tables live in a plain class, the fused weights in
+    // a tuple, and the far-keys mask is null until the first local-attention call.
     private readonly RotaryEmbedding? _rotary;
     private readonly int _window; // local attention span; 0 for global layers
     private readonly long _groupSize; // query heads per key/value head
@@ -97,30 +104,14 @@ public sealed class Attention : nn.Module
         _bK = P(kv, e);
         _bV = P(kv, e);
         _bO = P(d);
-        register_parameter("W_Q", _wQ);
-        register_parameter("W_K", _wK);
-        register_parameter("W_V", _wV);
-        register_parameter("W_O", _wO);
-        register_parameter("b_Q", _bQ);
-        register_parameter("b_K", _bK);
-        register_parameter("b_V", _bV);
-        register_parameter("b_O", _bO);
-        register_module("hook_q", _hookQ);
-        register_module("hook_k", _hookK);
-        register_module("hook_v", _hookV);
         if (cfg.PositionalEmbeddingType == PositionalEmbeddingType.Rotary)
         {
             _rotary = new RotaryEmbedding(cfg.EffectiveRotaryDim, cfg.NCtx, cfg.RotaryBase);
             _hookRotQ = new HookPoint();
             _hookRotK = new HookPoint();
-            register_module("hook_rot_q", _hookRotQ);
-            register_module("hook_rot_k", _hookRotK);
         }
 
-        register_module("hook_attn_scores", _hookAttnScores);
-        register_module("hook_pattern", _hookPattern);
-        register_module("hook_z", _hookZ);
-        register_module("hook_result", _hookResult);
+        RegisterComponents(); // each component under its ComponentName, in declaration order
     }
 
     public Tensor W_Q => _wQ;

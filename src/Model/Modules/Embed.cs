@@ -10,13 +10,13 @@ namespace CircuitFinder.Model.Modules;
 public sealed class Embed : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "W_E")]
-    private readonly Parameter _wE;
+    private readonly Parameter _wE; // [d_vocab, d_model]
 
     public Embed(long dVocab, long dModel)
         : base(nameof(Embed))
     {
         _wE = new Parameter(zeros(dVocab, dModel), requires_grad: false);
-        register_parameter("W_E", _wE);
+        RegisterComponents();
     }
 
     public Tensor W_E => _wE;

@@ -17,31 +17,36 @@ namespace CircuitFinder.Model.Modules;
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly HookedTransformerConfig _cfg;
+
     [ComponentName(Name = "W_in")]
-    private readonly Parameter _wIn;
+    private readonly Parameter _wIn; // [d_model, d_mlp]
 
     [ComponentName(Name = "b_in")]
-    private readonly Parameter _bIn;
+    private readonly Parameter _bIn; // [d_mlp]
+
+    [ComponentName(Name = "W_gate")]
+    private readonly Parameter? _wGate; // [d_model, d_mlp]; gated MLPs
 
     [ComponentName(Name = "W_out")]
-    private readonly Parameter _wOut;
+    private readonly Parameter _wOut; // [d_mlp, d_model]
 
     [ComponentName(Name = "b_out")]
-    private readonly Parameter _bOut;
-    [ComponentName(Name = "W_gate")]
-    private readonly Parameter? _wGate;
-    [ComponentName(Name = "ln")]
-    private readonly Normalization? _ln;
-    [ComponentName(Name = "hook_pre")]
-    private readonly HookPoint _hookPre = new();
+    private readonly Parameter _bOut; // [d_model]
 
-    [ComponentName(Name = "hook_post")]
-    private readonly HookPoint _hookPost = new();
-    [ComponentName(Name = "hook_mid")]
-    private readonly HookPoint? _hookMid;
+    [ComponentName(Name = "hook_pre")]
+    private readonly HookPoint _hookPre = new(); // [batch, pos, d_mlp]
 
     [ComponentName(Name = "hook_pre_linear")]
-    private readonly HookPoint? _hookPreLinear;
+    private readonly HookPoint? _hookPreLinear; // [batch, pos, d_mlp]; gated MLPs
+
+    [ComponentName(Name = "hook_mid")]
+    private readonly HookPoint? _hookMid; // [batch, pos, d_mlp]; solu_ln
+
+    [ComponentName(Name = "ln")]
+    private readonly Normalization? _ln; // over d_mlp; solu_ln
+
+    [ComponentName(Name = "hook_post")]
+    private readonly HookPoint _hookPost = new(); // [batch, pos, d_mlp]
 
     public Mlp(HookedTransformerConfig cfg)
         : base(nameof(Mlp))
@@ -52,33 +57,20 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         _bIn = new Parameter(zeros(m), requires_grad: false);
         _wOut = new Parameter(zeros(m, d), requires_grad: false);
         _bOut = new Parameter(zeros(d), requires_grad: false);
-        register_parameter("W_in", _wIn);
-        register_parameter("b_in", _bIn);
         if (cfg.GatedMlp)
         {
             _wGate = new Parameter(zeros(d, m), requires_grad: false);
-            register_parameter("W_gate", _wGate);
-        }
-
-        register_parameter("W_out", _wOut);
-        register_parameter("b_out", _bOut);
-        register_module("hook_pre", _hookPre);
-        if (cfg.GatedMlp)
-        {
             _hookPreLinear = new HookPoint();
-            register_module("hook_pre_linear", _hookPreLinear);
         }
 
         if (cfg.ActFn == ActivationFunction.SoluLn)
         {
             _hookMid = new HookPoint();
-            register_module("hook_mid", _hookMid);
             _ln = new Normalization(
                 cfg.NormalizationType is NormalizationType.LN ? NormalizationType.LN : NormalizationType.LNPre, m, cfg.Eps);
-            register_module("ln", _ln);
         }
 
-        register_module("hook_post", _hookPost);
+        RegisterComponents(); // each component under its ComponentName, in declaration order
     }
 
     public Tensor W_in => _wIn;

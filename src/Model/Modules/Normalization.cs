@@ -20,14 +20,18 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
     // Held for the module's lifetime: an implicit double→Scalar made per call can be finalized by the GC while the
     // native op still reads it (seen as "Unknown scalar type" under heavy allocation).
     private readonly Scalar _epsScalar;
+
     [ComponentName(Name = "w")]
-    private readonly Parameter? _w;
+    private readonly Parameter? _w; // [length]; LN and RMS
+
     [ComponentName(Name = "b")]
-    private readonly Parameter? _b;
+    private readonly Parameter? _b; // [length]; LN
+
     [ComponentName(Name = "hook_scale")]
-    private readonly HookPoint _hookScale = new();
+    private readonly HookPoint _hookScale = new(); // [batch, pos, 1]; [batch, pos, head_index, 1] on split q/k/v inputs
+
     [ComponentName(Name = "hook_normalized")]
-    private readonly HookPoint _hookNormalized = new();
+    private readonly HookPoint _hookNormalized = new(); // [batch, pos, length]; [batch, pos, head_index, length] on split q/k/v inputs
 
     public Normalization(NormalizationType type, long length, double eps)
         : base(nameof(Normalization))
@@ -43,17 +47,14 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
         if (type is NormalizationType.LN or NormalizationType.RMS)
         {
             _w = new Parameter(ones(length), requires_grad: false);
-            register_parameter("w", _w);
         }
 
         if (type == NormalizationType.LN)
         {
             _b = new Parameter(zeros(length), requires_grad: false);
-            register_parameter("b", _b);
         }
 
-        register_module("hook_scale", _hookScale);
-        register_module("hook_normalized", _hookNormalized);
+        RegisterComponents(); // each component under its ComponentName, in declaration order
     }
 
     public override Tensor forward(Tensor x)

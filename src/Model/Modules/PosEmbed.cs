@@ -9,13 +9,13 @@ namespace CircuitFinder.Model.Modules;
 public sealed class PosEmbed : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "W_pos")]
-    private readonly Parameter _wPos;
+    private readonly Parameter _wPos; // [n_ctx, d_model]
 
     public PosEmbed(long nCtx, long dModel)
         : base(nameof(PosEmbed))
     {
         _wPos = new Parameter(zeros(nCtx, dModel), requires_grad: false);
-        register_parameter("W_pos", _wPos);
+        RegisterComponents();
     }
 
     public Tensor W_pos => _wPos;

@@ -9,17 +9,17 @@ namespace CircuitFinder.Model.Modules;
 public sealed class Unembed : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "W_U")]
-    private readonly Parameter _wU;
+    private readonly Parameter _wU; // [d_model, d_vocab_out]
+
     [ComponentName(Name = "b_U")]
-    private readonly Parameter _bU;
+    private readonly Parameter _bU; // [d_vocab_out]
 
     public Unembed(long dModel, long dVocabOut)
         : base(nameof(Unembed))
     {
         _wU = new Parameter(zeros(dModel, dVocabOut), requires_grad: false);
         _bU = new Parameter(zeros(dVocabOut), requires_grad: false);
-        register_parameter("W_U", _wU);
-        register_parameter("b_U", _bU);
+        RegisterComponents();
     }
 
     public Tensor W_U => _wU;
