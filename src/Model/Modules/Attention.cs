@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Hooks;
 using CircuitFinder.Model.Routing;
@@ -22,28 +23,28 @@ public sealed class Attention : nn.Module
     private readonly int _layer;
 
     [ComponentName(Name = "W_Q")]
-    private readonly Parameter _wQ; // [n_heads, d_model, d_head]
+    private Parameter _wQ; // [n_heads, d_model, d_head]
 
     [ComponentName(Name = "W_K")]
-    private readonly Parameter _wK; // [n_key_value_heads, d_model, d_head]
+    private Parameter _wK; // [n_key_value_heads, d_model, d_head]
 
     [ComponentName(Name = "W_V")]
-    private readonly Parameter _wV; // [n_key_value_heads, d_model, d_head]
+    private Parameter _wV; // [n_key_value_heads, d_model, d_head]
 
     [ComponentName(Name = "W_O")]
-    private readonly Parameter _wO; // [n_heads, d_head, d_model]
+    private Parameter _wO; // [n_heads, d_head, d_model]
 
     [ComponentName(Name = "b_Q")]
-    private readonly Parameter _bQ; // [n_heads, d_head]
+    private Parameter _bQ; // [n_heads, d_head]
 
     [ComponentName(Name = "b_K")]
-    private readonly Parameter _bK; // [n_key_value_heads, d_head]
+    private Parameter _bK; // [n_key_value_heads, d_head]
 
     [ComponentName(Name = "b_V")]
-    private readonly Parameter _bV; // [n_key_value_heads, d_head]
+    private Parameter _bV; // [n_key_value_heads, d_head]
 
     [ComponentName(Name = "b_O")]
-    private readonly Parameter _bO; // [d_model]
+    private Parameter _bO; // [d_model]
 
     [ComponentName(Name = "hook_q")]
     private readonly HookPoint _hookQ = new(); // [batch, pos, head_index, d_head]
@@ -114,16 +115,16 @@ public sealed class Attention : nn.Module
         RegisterComponents(); // each component under its ComponentName, in declaration order
     }
 
-    public Tensor W_Q => _wQ;
+    public Tensor W_Q { get => _wQ; private set => _wQ = Moved(value); }
 
     /// <summary>
     /// Keys' weights per query head <c>[n_heads, d_model, d_head]</c>, as TransformerLens' <c>W_K</c>: the parameter itself,
     /// or under grouped-query attention a new tensor repeating each key/value head for its query heads.
     /// </summary>
-    public Tensor W_K => PerQueryHead(_wK);
+    public Tensor W_K { get => PerQueryHead(_wK); private set => _wK = Moved(value); }
 
     /// <summary>Values' weights per query head <c>[n_heads, d_model, d_head]</c> (see <see cref="W_K"/>).</summary>
-    public Tensor W_V => PerQueryHead(_wV);
+    public Tensor W_V { get => PerQueryHead(_wV); private set => _wV = Moved(value); }
 
     /// <summary>The key weights as stored <c>[n_key_value_heads, d_model, d_head]</c> (TransformerLens' <c>_W_K</c>).</summary>
     public Tensor _W_K => _wK;
@@ -131,17 +132,17 @@ public sealed class Attention : nn.Module
     /// <summary>The value weights as stored <c>[n_key_value_heads, d_model, d_head]</c> (TransformerLens' <c>_W_V</c>).</summary>
     public Tensor _W_V => _wV;
 
-    public Tensor W_O => _wO;
+    public Tensor W_O { get => _wO; private set => _wO = Moved(value); }
 
-    public Tensor b_Q => _bQ;
+    public Tensor b_Q { get => _bQ; private set => _bQ = Moved(value); }
 
     /// <summary>Key biases per query head <c>[n_heads, d_head]</c> (see <see cref="W_K"/>).</summary>
-    public Tensor b_K => PerQueryHead(_bK);
+    public Tensor b_K { get => PerQueryHead(_bK); private set => _bK = Moved(value); }
 
     /// <summary>Value biases per query head <c>[n_heads, d_head]</c> (see <see cref="W_K"/>).</summary>
-    public Tensor b_V => PerQueryHead(_bV);
+    public Tensor b_V { get => PerQueryHead(_bV); private set => _bV = Moved(value); }
 
-    public Tensor b_O => _bO;
+    public Tensor b_O { get => _bO; private set => _bO = Moved(value); }
 
     /// <summary>Whether <c>hook_result</c> must be computed (per-head outputs) for this call.</summary>
     internal bool NeedsResult(bool useAttnResult) => useAttnResult || _hookResult.HasHooks;
@@ -345,5 +346,17 @@ public sealed class Attention : nn.Module
         _rotary?.Dispose();
         _farKeys?.Dispose();
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Takes a parameter that TorchSharp's <c>to(device)</c> moved (it sets the public property named like the
+    /// parameter) and registers it under that name.
+    /// </summary>
+    private Parameter Moved(Tensor value, [CallerMemberName] string name = "")
+    {
+        var parameter = (Parameter)value;
+        ConditionallyRegisterParameter(name, parameter);
+        InvalidateDerivedWeights(); // the fused projection lives on the old device
+        return parameter;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CircuitFinder.Model.Routing;
 using TorchSharp;
 using TorchSharp.Utils;
@@ -10,7 +11,7 @@ namespace CircuitFinder.Model.Modules;
 public sealed class Embed : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "W_E")]
-    private readonly Parameter _wE; // [d_vocab, d_model]
+    private Parameter _wE; // [d_vocab, d_model]
 
     public Embed(long dVocab, long dModel)
         : base(nameof(Embed))
@@ -19,12 +20,23 @@ public sealed class Embed : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public Tensor W_E => _wE;
+    public Tensor W_E { get => _wE; private set => _wE = Moved(value); }
 
     public override Tensor forward(Tensor tokens)
     {
         // tokens: [batch, pos] -> [batch, pos, d_model]
         long batch = tokens.shape[0], pos = tokens.shape[1];
         return _wE.Rows(tokens.reshape(batch * pos)).view(batch, pos, _wE.shape[1]);
+    }
+
+    /// <summary>
+    /// Takes a parameter that TorchSharp's <c>to(device)</c> moved (it sets the public property named like the
+    /// parameter) and registers it under that name.
+    /// </summary>
+    private Parameter Moved(Tensor value, [CallerMemberName] string name = "")
+    {
+        var parameter = (Parameter)value;
+        ConditionallyRegisterParameter(name, parameter);
+        return parameter;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Hooks;
 using CircuitFinder.Model.Routing;
@@ -19,19 +20,19 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     private readonly HookedTransformerConfig _cfg;
 
     [ComponentName(Name = "W_in")]
-    private readonly Parameter _wIn; // [d_model, d_mlp]
+    private Parameter _wIn; // [d_model, d_mlp]
 
     [ComponentName(Name = "b_in")]
-    private readonly Parameter _bIn; // [d_mlp]
+    private Parameter _bIn; // [d_mlp]
 
     [ComponentName(Name = "W_gate")]
-    private readonly Parameter? _wGate; // [d_model, d_mlp]; gated MLPs
+    private Parameter? _wGate; // [d_model, d_mlp]; gated MLPs
 
     [ComponentName(Name = "W_out")]
-    private readonly Parameter _wOut; // [d_mlp, d_model]
+    private Parameter _wOut; // [d_mlp, d_model]
 
     [ComponentName(Name = "b_out")]
-    private readonly Parameter _bOut; // [d_model]
+    private Parameter _bOut; // [d_model]
 
     [ComponentName(Name = "hook_pre")]
     private readonly HookPoint _hookPre = new(); // [batch, pos, d_mlp]
@@ -73,15 +74,15 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents(); // each component under its ComponentName, in declaration order
     }
 
-    public Tensor W_in => _wIn;
+    public Tensor W_in { get => _wIn; private set => _wIn = Moved(value); }
 
-    public Tensor b_in => _bIn;
+    public Tensor b_in { get => _bIn; private set => _bIn = Moved(value); }
 
-    public Tensor W_out => _wOut;
+    public Tensor W_out { get => _wOut; private set => _wOut = Moved(value); }
 
-    public Tensor b_out => _bOut;
+    public Tensor b_out { get => _bOut; private set => _bOut = Moved(value); }
 
-    public Tensor? W_gate => _wGate;
+    public Tensor? W_gate { get => _wGate; private set => _wGate = value is null ? null : Moved(value); }
 
     public override Tensor forward(Tensor x) => Output(Post(x)); // [b, p, d_model] -> [b, p, d_model]
 
@@ -182,4 +183,15 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         ActivationFunction.Silu => nn.functional.silu(pre),
         _ => throw new InvalidOperationException($"activation {_cfg.ActFn} is not elementwise"),
     };
+
+    /// <summary>
+    /// Takes a parameter that TorchSharp's <c>to(device)</c> moved (it sets the public property named like the
+    /// parameter) and registers it under that name.
+    /// </summary>
+    private Parameter Moved(Tensor value, [CallerMemberName] string name = "")
+    {
+        var parameter = (Parameter)value;
+        ConditionallyRegisterParameter(name, parameter);
+        return parameter;
+    }
 }

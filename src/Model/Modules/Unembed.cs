@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -9,10 +10,10 @@ namespace CircuitFinder.Model.Modules;
 public sealed class Unembed : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "W_U")]
-    private readonly Parameter _wU; // [d_model, d_vocab_out]
+    private Parameter _wU; // [d_model, d_vocab_out]
 
     [ComponentName(Name = "b_U")]
-    private readonly Parameter _bU; // [d_vocab_out]
+    private Parameter _bU; // [d_vocab_out]
 
     public Unembed(long dModel, long dVocabOut)
         : base(nameof(Unembed))
@@ -22,13 +23,24 @@ public sealed class Unembed : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public Tensor W_U => _wU;
+    public Tensor W_U { get => _wU; private set => _wU = Moved(value); }
 
-    public Tensor b_U => _bU;
+    public Tensor b_U { get => _bU; private set => _bU = Moved(value); }
 
     public override Tensor forward(Tensor x)
     {
         // x: [batch, pos, d_model] -> [batch, pos, d_vocab_out]
         return matmul(x, _wU).add_(_bU, Scalars.One);
+    }
+
+    /// <summary>
+    /// Takes a parameter that TorchSharp's <c>to(device)</c> moved (it sets the public property named like the
+    /// parameter) and registers it under that name.
+    /// </summary>
+    private Parameter Moved(Tensor value, [CallerMemberName] string name = "")
+    {
+        var parameter = (Parameter)value;
+        ConditionallyRegisterParameter(name, parameter);
+        return parameter;
     }
 }
