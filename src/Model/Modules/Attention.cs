@@ -258,6 +258,9 @@ public sealed class Attention : nn.Module
     }
 
     /// <summary>Each head's output <c>hook_result [batch, pos, head, d_model]</c> = z · W_O per head (no b_O).</summary>
+    /// <summary>Each head's output z_h W_O[h] (no b_O), head-major for patching: <c>[head, batch, pos, d_model]</c>; no hook fires.</summary>
+    public Tensor HeadOutputs(Tensor z) => einsum("bphe,hed->hbpd", z, _wO); // [h, b, p, d]
+
     public Tensor PerHeadResults(Tensor z) => _hookResult.forward(einsum("bphe,hed->bphd", z, _wO)); // [b, p, h, d]
 
     /// <summary>The summed attention output <c>[batch, pos, d_model]</c> = Σ_h z_h W_O[h] + b_O, in one matmul.</summary>

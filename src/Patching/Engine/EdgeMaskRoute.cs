@@ -148,7 +148,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             return;
         }
 
-        var results = einsum("nphe,hed->hnpd", z, _model.Blocks[layer].Attn.W_O); // [h, V·b, p, d]: every head's output, one product
+        var results = _model.Blocks[layer].Attn.HeadOutputs(z); // [h, V·b, p, d]: every head's output, one product
         var deltas = results.view(heads, _variants, _b, _p, _d) - _ablated.narrow(0, first, heads).unsqueeze(1); // [h, V, b, p, d]
         _deltas.SetRange(first, deltas);
         for (int h = 0; h < heads; h++)

@@ -42,7 +42,7 @@ internal sealed class RecordRoute : IResidualRoute
 
     public void HeadsWritten(int layer, Tensor z)
     {
-        var results = einsum("bphe,hed->hbpd", z, _model.Blocks[layer].Attn.W_O); // [h, b, p, d]
+        var results = _model.Blocks[layer].Attn.HeadOutputs(z); // [h, b, p, d]
         for (int h = 0; h < _model.Config.NHeads; h++)
         {
             Outputs[_layout.SourceIndex(Node.Head(layer, h))] = results[h].MoveToOuterDisposeScope();
