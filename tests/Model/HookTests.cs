@@ -126,10 +126,18 @@ public sealed class HookTests : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var plain = Model.Forward(_tokens);
-        var (split, cache) = Model.RunWithCache(_tokens, [HookName.QInput(0), HookName.VInput(1)], options: new ModelRunOptions { UseSplitQkvInput = true });
+        var (split, cache) = Model.RunWithCache(
+            _tokens,
+            [HookName.QInput(0), HookName.VInput(1), HookName.Ln1Normalized(0), HookName.Ln1Scale(1), HookName.Q(0), HookName.Z(1)],
+            options: new ModelRunOptions { UseSplitQkvInput = true });
         using (cache)
         {
             Assert.Equal(new long[] { 1, 8, 4, 32 }, cache[HookName.QInput(0)].shape);
+            // TransformerLens' shapes also where the heads compute head-major: ln1 on the split inputs has a head axis at 2
+            Assert.Equal(new long[] { 1, 8, 4, 32 }, cache[HookName.Ln1Normalized(0)].shape);
+            Assert.Equal(new long[] { 1, 8, 4, 1 }, cache[HookName.Ln1Scale(1)].shape);
+            Assert.Equal(new long[] { 1, 8, 4, 8 }, cache[HookName.Q(0)].shape);
+            Assert.Equal(new long[] { 1, 8, 4, 8 }, cache[HookName.Z(1)].shape);
             Assert.True((plain - split).abs().max().item<float>() < 1e-5);
         }
     }

@@ -161,11 +161,14 @@ public sealed class Attention : nn.Module
 
     /// <summary>
     /// The heads' mixed values <c>hook_z [batch, pos, head, d_head]</c> from q/k/v inputs (shared <c>[b, p, d]</c> or
-    /// per head <c>[b, p, h, d]</c>), through <c>hook_q/k/v</c>, <c>hook_attn_scores</c>, <c>hook_pattern</c> and <c>hook_z</c>.
+    /// per head, head-major <c>[h, b, p, d]</c>), through <c>hook_q/k/v</c>, <c>hook_attn_scores</c>, <c>hook_pattern</c>
+    /// and <c>hook_z</c>. Per-head inputs are head-major so that each projection is one batched product over heads
+    /// with no copy of its input.
     /// </summary>
     public Tensor Z(Tensor queryInput, Tensor keyInput, Tensor valueInput, Tensor? blocked, bool maskHasPadding)
     {
-        long batch = queryInput.shape[0], pos = queryInput.shape[1];
+        bool perHead = queryInput.dim() == 4;
+        long batch = queryInput.shape[perHead ? 1 : 0], pos = queryInput.shape[perHead ? 2 : 1];
         long h = _cfg.NHeads, kv = _cfg.EffectiveNKeyValueHeads, e = _cfg.DHead, d = _cfg.DModel;
         Tensor q, k, v;
         if (ReferenceEquals(queryInput, keyInput) && ReferenceEquals(keyInput, valueInput) && queryInput.dim() == 3 && !_wQ.requires_grad)
@@ -257,10 +260,24 @@ public sealed class Attention : nn.Module
         return matmul(pattern, v); // [T, b, p, e]
     }
 
-    /// <summary>Each head's output <c>hook_result [batch, pos, head, d_model]</c> = z · W_O per head (no b_O).</summary>
-    /// <summary>Each head's output z_h W_O[h] (no b_O), head-major for patching: <c>[head, batch, pos, d_model]</c>; no hook fires.</summary>
-    public Tensor HeadOutputs(Tensor z) => einsum("bphe,hed->hbpd", z, _wO); // [h, b, p, d]
+    /// <summary>
+    /// Each head's output z_h W_O[h] (no b_O), head-major for patching: <c>[head, batch, pos, d_model]</c>, less
+    /// <paramref name="minus"/> <c>[head, batch, pos, d_model]</c> when given (in the same product); no hook fires.
+    /// </summary>
+    public Tensor HeadOutputs(Tensor z, Tensor? minus = null)
+    {
+        long n = z.shape[0], p = z.shape[1], h = z.shape[2], e = z.shape[3], d = _wO.shape[2];
+        var heads = z.permute(2, 0, 1, 3).reshape(h, n * p, e); // [h, b·p, e]
+        var outputs = bmm(heads, _wO); // [h, b·p, d]
+        if (minus is not null)
+        {
+            outputs.sub_(minus.reshape(h, n * p, d)); // in place: no second buffer (TorchSharp's baddbmm passes its operands out of order)
+        }
 
+        return outputs.view(h, n, p, d);
+    }
+
+    /// <summary>Each head's output <c>hook_result [batch, pos, head, d_model]</c> = z · W_O per head (no b_O).</summary>
     public Tensor PerHeadResults(Tensor z) => _hookResult.forward(einsum("bphe,hed->bphd", z, _wO)); // [b, p, h, d]
 
     /// <summary>The summed attention output <c>[batch, pos, d_model]</c> = Σ_h z_h W_O[h] + b_O, in one matmul.</summary>
@@ -274,7 +291,9 @@ public sealed class Attention : nn.Module
     {
         if (input.dim() == 4)
         {
-            return einsum("bphd,hde->bphe", input, w).add(b, Scalars.One); // [b, p, h, e]
+            long n = input.shape[1], p = input.shape[2], heads = input.shape[0];
+            var projected = bmm(input.reshape(heads, n * p, input.shape[3]), w).add_(b.unsqueeze(1), Scalars.One); // [h, b*p, e]
+            return projected.view(heads, n, p, w.shape[2]).permute(1, 2, 0, 3); // [h, b, p, e] -> [b, p, h, e], a view
         }
 
         long batch = input.shape[0], pos = input.shape[1], d = input.shape[2], h = w.shape[0], e = w.shape[2];
@@ -283,7 +302,7 @@ public sealed class Attention : nn.Module
     }
 
     /// <summary>
-    /// Keys or values <c>[b, p, kv, e]</c> from a shared input <c>[b, p, d]</c>; from per-head inputs <c>[b, p, h, d]</c>
+    /// Keys or values <c>[b, p, kv, e]</c> from a shared input <c>[b, p, d]</c>; from per-head inputs <c>[h, b, p, d]</c>
     /// (one per query head) <c>[b, p, h, e]</c>, each query head's input through its group's weights (no copy of them).
     /// </summary>
     private Tensor ProjectKeyValue(Tensor input, Tensor w, Tensor b)
@@ -293,9 +312,10 @@ public sealed class Attention : nn.Module
             return Project(input, w, b);
         }
 
-        long batch = input.shape[0], pos = input.shape[1], h = input.shape[2], d = input.shape[3], kv = w.shape[0], e = w.shape[2];
-        var grouped = input.view(batch, pos, kv, _groupSize, d); // [b, p, kv, g, d]
-        return einsum("bpkgd,kde->bpkge", grouped, w).add(b.unsqueeze(1), Scalars.One).reshape(batch, pos, h, e); // [b, p, h, e]
+        long h = input.shape[0], batch = input.shape[1], pos = input.shape[2], d = input.shape[3], kv = w.shape[0], e = w.shape[2];
+        var grouped = input.reshape(kv, _groupSize * batch * pos, d); // [kv, g*b*p, d]: a group's query heads are consecutive
+        var projected = bmm(grouped, w).add_(b.unsqueeze(1), Scalars.One); // [kv, g*b*p, e]
+        return projected.view(h, batch, pos, e).permute(1, 2, 0, 3); // [h, b, p, e] -> [b, p, h, e], a view
     }
 
     /// <summary>A key/value tensor with a leading head axis, repeated for each query head of its group.</summary>

@@ -153,18 +153,21 @@ public sealed class TransformerBlock : nn.Module
             Tensor q, k, v;
             if (input.Shared is { } residPre)
             {
+                // a plain run with split inputs: the hooks (hook_q_input, ln1's hook_scale / hook_normalized) see
+                // TransformerLens' [n, p, h, d]; the heads then read it head-major [h, n, p, d]
                 var repeated = residPre.unsqueeze(2).expand(-1, -1, _cfg.NHeads, -1); // [n, p, h, d]
-                q = _hookQInput.forward(repeated.clone());
-                k = _hookKInput.forward(repeated.clone());
-                v = _hookVInput.forward(repeated.clone());
+                var positions = context.Positions?.unsqueeze(2); // [n, p, 1, d]
+                q = Normalize(_hookQInput.forward(repeated.clone()), positions).permute(2, 0, 1, 3);
+                k = Normalize(_hookKInput.forward(repeated.clone()), positions).permute(2, 0, 1, 3);
+                v = Normalize(_hookVInput.forward(repeated.clone()), null).permute(2, 0, 1, 3);
             }
             else
             {
-                (q, k, v) = (input.Q!, input.K!, input.V!);
+                var positions = context.Positions?.unsqueeze(0); // [1, n, p, d]
+                (q, k, v) = (Normalize(input.Q!, positions), Normalize(input.K!, positions), Normalize(input.V!, null)); // [h, n, p, d]
             }
 
-            var positions = context.Positions?.unsqueeze(2); // [n, p, 1, d]
-            z = _attn.Z(Normalize(q, positions), Normalize(k, positions), Normalize(v, null), context.Blocked, context.MaskHasPadding);
+            z = _attn.Z(q, k, v, context.Blocked, context.MaskHasPadding);
         }
 
         return input.Rows is { } rows ? Replace(z, rows, context) : z;

@@ -5,7 +5,7 @@ namespace CircuitFinder.Model.Routing;
 /// <summary>
 /// What one layer's heads read, before ln1: one residual stream <see cref="Shared"/> <c>[n, pos, d_model]</c> for every
 /// head and channel (the fused q/k/v projection), or per-head inputs <see cref="Q"/>, <see cref="K"/>, <see cref="V"/>
-/// <c>[n, pos, head, d_model]</c> (one batched product over heads); and optionally single heads recomputed on inputs of
+/// head-major <c>[head, n, pos, d_model]</c> (one batched product over heads, reading each head's rows in place); and optionally single heads recomputed on inputs of
 /// their own (<see cref="Rows"/>), which replace those heads' values in the batch.
 /// </summary>
 public sealed record AttentionInput
@@ -22,7 +22,7 @@ public sealed record AttentionInput
     /// <summary><c>[n, pos, d_model]</c>, read by every head (null when per head).</summary>
     public Tensor? Shared { get; }
 
-    /// <summary><c>[n, pos, head, d_model]</c> (null when shared).</summary>
+    /// <summary><c>[head, n, pos, d_model]</c> (null when shared).</summary>
     public Tensor? Q { get; }
 
     public Tensor? K { get; }
@@ -35,6 +35,6 @@ public sealed record AttentionInput
     /// <summary>Every head reads <paramref name="resid"/> <c>[n, pos, d_model]</c>.</summary>
     public static AttentionInput Of(Tensor resid, HeadRows? rows = null) => new(resid, null, null, null, rows);
 
-    /// <summary>Each head reads its own q, k and v input <c>[n, pos, head, d_model]</c> (the same tensor may be passed for several).</summary>
+    /// <summary>Each head reads its own q, k and v input <c>[head, n, pos, d_model]</c> (the same tensor may be passed for several).</summary>
     public static AttentionInput PerHead(Tensor q, Tensor k, Tensor v) => new(null, q, k, v, null);
 }

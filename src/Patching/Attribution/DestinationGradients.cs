@@ -40,27 +40,26 @@ internal static class DestinationGradients
             for (int channel = 0; channel < slots.Channels; channel++)
             {
                 var rows = sum.narrow(0, slots.HeadStart(l) + (channel * h), h); // [h, b, p, d]
-                AddInto(rows, grads[g++], weight, permute: true);
+                AddInto(rows, grads[g++], weight);
             }
 
             if (!c.AttnOnly)
             {
-                AddInto(sum[slots.Mlp(l)], grads[g++], weight, permute: false);
+                AddInto(sum[slots.Mlp(l)], grads[g++], weight);
             }
         }
 
-        AddInto(sum[slots.Logits], grads[g], weight, permute: false);
+        AddInto(sum[slots.Logits], grads[g], weight);
     }
 
-    private static void AddInto(Tensor rows, Tensor? gradient, double weight, bool permute)
+    private static void AddInto(Tensor rows, Tensor? gradient, double weight)
     {
         if (gradient is null || gradient.IsInvalid)
         {
             return; // a destination that cannot reach the metric has zero gradient
         }
 
-        var aligned = permute ? gradient.permute(2, 0, 1, 3) : gradient; // [b, p, h, d] -> [h, b, p, d]
         using var alpha = weight.ToScalar(); // held until libtorch is done with it (see Model.Scalars)
-        rows.add_(aligned, alpha);
+        rows.add_(gradient, alpha); // heads' gradients are head-major [h, b, p, d], as the rows
     }
 }

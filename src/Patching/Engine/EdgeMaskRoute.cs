@@ -10,7 +10,7 @@ namespace CircuitFinder.Patching.Engine;
 /// The route of an edge-masked run (the patching contract): every destination reads
 /// <c>resid − Σ_{ablated (s, d)} (x_s − x̃_s)</c>, for <c>V</c> edge sets at once along the batch. Heads whose inputs
 /// differ are recomputed — on per-head inputs for the whole batch (one batched product over heads) when most of a
-/// layer's heads are, else one by one beside the batched heads; each source's delta x_s − x̃_s is kept as it is
+/// layer's heads are (head-major, so the dense correction's rows are read in place), else one by one beside the batched heads; each source's delta x_s − x̃_s is kept as it is
 /// computed. No hook fires.
 /// </summary>
 internal sealed class EdgeMaskRoute : IResidualRoute
@@ -71,30 +71,31 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source))).ToList();
         var pairs = entries.Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
         var residV = residPre.view(_variants, _b, _p, _d);
-        var dense = _deltas.PreferDense(triples.Count, slots, triples.Max(x => x.Item3) + 1)
-            ? _deltas.Correction(triples, slots).view(_variants, channels, heads, _b, _p, _d) // [V, c, h, b, p, d]
+        var corrected = _deltas.PreferDense(triples.Count, slots, triples.Max(x => x.Item3) + 1)
+            ? _deltas.Corrected(residV, triples, slots).view(_variants, channels, heads, _b, _p, _d) // [V, c, h, b, p, d]
             : null;
         if (2 * pairs.Count >= _variants * heads)
         {
-            // most heads differ: per-head inputs for the whole batch, one batched projection over heads
+            // most heads differ: per-head inputs for the whole batch, head-major, one batched projection over heads
             var inputs = new Tensor[channels];
             for (int c = 0; c < channels; c++)
             {
-                Tensor x; // [V, b, p, h, d]
-                if (dense is not null)
+                Tensor x; // [h, V, b, p, d]
+                if (corrected is not null)
                 {
-                    x = (residV.unsqueeze(1) - dense.select(1, c)).permute(0, 2, 3, 1, 4); // [V, h, b, p, d] -> [V, b, p, h, d]
+                    var channel = corrected.select(1, c); // [V, h, b, p, d]
+                    x = _variants == 1 ? channel.squeeze(0).unsqueeze(1) : channel.transpose(0, 1);
                 }
                 else
                 {
-                    x = residV.unsqueeze(3).expand(_variants, _b, _p, heads, _d).clone();
+                    x = residV.unsqueeze(0).expand(heads, _variants, _b, _p, _d).clone(); // corrected in place
                     foreach (var (variant, edge) in entries.Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
                     {
-                        x[variant, TensorIndex.Colon, TensorIndex.Colon, edge.Destination.Index].sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
+                        x[edge.Destination.Index, variant].sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
                     }
                 }
 
-                inputs[c] = x.reshape(_variants * _b, _p, heads, _d); // [V·b, p, h, d]
+                inputs[c] = x.reshape(heads, _variants * _b, _p, _d); // [h, V·b, p, d]: a view when one variant
             }
 
             return Model.Routing.AttentionInput.PerHead(inputs[0], inputs[Math.Min(1, channels - 1)], inputs[channels - 1]);
@@ -118,9 +119,9 @@ internal sealed class EdgeMaskRoute : IResidualRoute
                     continue;
                 }
 
-                if (dense is not null)
+                if (corrected is not null)
                 {
-                    rows[c][t] = residV[variant] - dense[variant, c, head]; // [b, p, d]
+                    rows[c][t] = corrected[variant, c, head]; // [b, p, d]
                     continue;
                 }
 
@@ -148,8 +149,11 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             return;
         }
 
-        var results = _model.Blocks[layer].Attn.HeadOutputs(z); // [h, V·b, p, d]: every head's output, one product
-        var deltas = results.view(heads, _variants, _b, _p, _d) - _ablated.narrow(0, first, heads).unsqueeze(1); // [h, V, b, p, d]
+        var attn = _model.Blocks[layer].Attn;
+        var ablated = _ablated.narrow(0, first, heads); // [h, b, p, d]
+        var deltas = _variants == 1
+            ? attn.HeadOutputs(z, ablated).unsqueeze(1) // [h, 1, b, p, d]: every head's output less its ablated value, one product
+            : attn.HeadOutputs(z).view(heads, _variants, _b, _p, _d) - ablated.unsqueeze(1); // [h, V, b, p, d]
         _deltas.SetRange(first, deltas);
         for (int h = 0; h < heads; h++)
         {
@@ -167,7 +171,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
         if (!_layout.NeuronLevel)
         {
-            return new MlpInput(mlpIn - Correction(entries).view(_variants * _b, _p, _d));
+            return new MlpInput(Corrected(entries, mlpIn));
         }
 
         var inV = mlpIn.view(_variants, _b, _p, _d);
@@ -214,7 +218,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     }
 
     public Tensor FinalInput(Tensor residFinal) =>
-        _logits.Count == 0 ? residFinal : residFinal - Correction(_logits).view(_variants * _b, _p, _d);
+        _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
 
     /// <summary>A head input's slot: channel-major (all q, then k, then v), or the head at head level.</summary>
     private int Slot(Edge edge) => (_layout.Channels == 1 ? 0 : GraphLayout.Channel(edge) * _model.Config.NHeads) + edge.Destination.Index;
@@ -226,21 +230,21 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         _deltas[source].MoveToOuterDisposeScope();
     }
 
-    /// <summary>Σ over each variant's ablated edges into one destination of (x_s − x̃_s): <c>[V, b, p, d]</c>.</summary>
-    private Tensor Correction(List<(int Variant, Edge Edge)> entries)
+    /// <summary><paramref name="input"/> <c>[V·b, p, d]</c> minus, per variant, Σ over its ablated edges into one destination of (x_s − x̃_s).</summary>
+    private Tensor Corrected(List<(int Variant, Edge Edge)> entries, Tensor input)
     {
         var triples = entries.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
         if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
         {
-            return _deltas.Correction(triples, 1).view(_variants, _b, _p, _d);
+            return _deltas.Corrected(input.view(_variants, _b, _p, _d), triples, 1).view(_variants * _b, _p, _d);
         }
 
-        var sum = zeros([_variants, _b, _p, _d], _ablated.dtype, _ablated.device); // in place: one buffer however many edges
+        var x = input.view(_variants, _b, _p, _d).clone(); // in place: one buffer however many edges
         foreach (var (variant, edge) in entries)
         {
-            sum.select(0, variant).add_(_deltas[_layout.SourceIndex(edge.Source)][variant], Scalars.One);
+            x.select(0, variant).sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
         }
 
-        return sum;
+        return x.view(_variants * _b, _p, _d);
     }
 }

@@ -1,3 +1,4 @@
+using CircuitFinder.Model;
 using static TorchSharp.torch;
 
 namespace CircuitFinder.Patching.Engine;
@@ -5,7 +6,7 @@ namespace CircuitFinder.Patching.Engine;
 /// <summary>
 /// The per-variant differences x_s − x̃_s of the sources an edge-masked run needs, <c>[V, b, p, d]</c> each. Sparse: a
 /// tensor per source. Dense: rows of one buffer <c>[V, n_sources, b·p·d]</c>, so that the summed correction of many
-/// ablated edges into many destinations is one batched matrix product with a 0/1 mask (<see cref="Correction"/>)
+/// ablated edges into many destinations is one batched matrix product with a 0/1 mask (<see cref="Corrected"/>)
 /// instead of one subtraction per edge.
 /// </summary>
 internal sealed class SourceDeltas
@@ -22,7 +23,7 @@ internal sealed class SourceDeltas
         _buffer = dense ? zeros([variants, sources, b * p * d], dtype, device) : null;
     }
 
-    /// <summary>Whether the deltas live in one buffer (and <see cref="Correction"/> can be used).</summary>
+    /// <summary>Whether the deltas live in one buffer (and <see cref="Corrected"/> can be used).</summary>
     public bool Dense => _buffer is not null;
 
     public IReadOnlyCollection<int> Sources => _rows.Keys;
@@ -63,11 +64,12 @@ internal sealed class SourceDeltas
     }
 
     /// <summary>
-    /// Σ_s mask[v, j, s] · (x_s − x̃_s) for destination slots j: <c>[V, slots, b·p·d]</c>, where
+    /// <c>resid[v] − Σ_s mask[v, j, s] · (x_s − x̃_s)</c> for destination slots j: <c>[V, slots, b·p·d]</c>: one batched
+    /// product with a −1/0 mask, plus the residual, where <paramref name="residual"/> is <c>[V, b, p, d]</c> and
     /// <paramref name="entries"/> lists the (variant, slot, source) triples whose mask is 1; only the first
     /// <c>max source + 1</c> rows of the buffer take part.
     /// </summary>
-    public Tensor Correction(IReadOnlyCollection<(int Variant, int Slot, int Source)> entries, int slots)
+    public Tensor Corrected(Tensor residual, IReadOnlyCollection<(int Variant, int Slot, int Source)> entries, int slots)
     {
         var buffer = _buffer ?? throw new InvalidOperationException("sparse deltas have no dense correction");
         int prefix = entries.Max(x => x.Source) + 1;
@@ -77,8 +79,8 @@ internal sealed class SourceDeltas
             mask[(((variant * slots) + slot) * prefix) + source] = 1f;
         }
 
-        var m = tensor(mask, [_variants, slots, prefix], device: buffer.device).to(buffer.dtype); // [V, slots, n]
-        return bmm(m, buffer.narrow(1, 0, prefix)); // [V, slots, b·p·d]
+        var m = tensor(mask, [_variants, slots, prefix], device: buffer.device).to(buffer.dtype).neg_(); // [V, slots, n]: −1 where ablated
+        return bmm(m, buffer.narrow(1, 0, prefix)).add_(residual.reshape(_variants, 1, -1), Scalars.One); // [V, slots, b·p·d]
     }
 
     /// <summary>Whether a dense product is cheaper than one subtraction per entry for a group of this size.</summary>
