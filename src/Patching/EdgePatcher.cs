@@ -18,6 +18,7 @@ public sealed class EdgePatcher : IDisposable
     private readonly SourceRecord _clean;
     private readonly Tensor _ablated;
     private readonly PatchingInput _callerInput;
+    private (SourceRecord Record, IReadOnlySet<Edge> Edges, IReadOnlyCollection<Edge> Given)? _base; // a base set's run, recorded on demand (Evaluate)
 
     public EdgePatcher(
         HookedTransformer model,
@@ -73,7 +74,13 @@ public sealed class EdgePatcher : IDisposable
     /// <paramref name="variantsPerCall"/> at a time along the batch dimension, grouped by the earliest layer they touch
     /// so that each call (with <paramref name="resume"/>) starts as late as possible; results come back in input order.
     /// </summary>
-    public Tensor Evaluate(IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, int variantsPerCall = 8)
+    /// <remarks>
+    /// With <paramref name="baseSet"/> B, the run of B is recorded once (and kept until another base is asked for), and
+    /// each set resumes from the earliest layer its difference from B feeds, on B's activations below it: a test of
+    /// B ∪ {e}, as ACDC makes on top of the hybrid's screened-out edges, costs what a test of {e} alone costs.
+    /// The logits equal those without a base (the layers below are the same computation).
+    /// </remarks>
+    public Tensor Evaluate(IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, int variantsPerCall = 8, IReadOnlyCollection<Edge>? baseSet = null)
     {
         if (variantsPerCall <= 0)
         {
@@ -81,14 +88,13 @@ public sealed class EdgePatcher : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        var layout = _engine.Layout;
-        int StartLayer(IReadOnlyCollection<Edge> set) => set.Select(layout.DestinationLayer).DefaultIfEmpty(int.MaxValue).Min();
-        var order = Enumerable.Range(0, sets.Count).OrderBy(i => StartLayer(sets[i])).ThenBy(i => i).ToArray();
+        var (record, recordedWith) = resume ? Base(baseSet) : (_clean, null);
+        var order = Enumerable.Range(0, sets.Count).OrderBy(i => _engine.StartLayer(sets[i], recordedWith)).ThenBy(i => i).ToArray();
         var parts = new List<Tensor>();
         for (int first = 0; first < order.Length; first += variantsPerCall)
         {
             var chunk = order.Skip(first).Take(variantsPerCall).Select(i => sets[i]).ToList();
-            parts.Add(_engine.Run(Input, _clean, _ablated, chunk, resume));
+            parts.Add(_engine.Run(Input, record, _ablated, chunk, resume, recordedWith));
         }
 
         var sorted = parts.Count == 1 ? parts[0] : cat(parts, 0); // [sets, ...] in `order`
@@ -105,8 +111,29 @@ public sealed class EdgePatcher : IDisposable
     public Tensor EvaluateCircuits(IReadOnlyList<Circuit> circuits, bool resume = true) =>
         Evaluate(circuits.Select(c => (IReadOnlyCollection<Edge>)Graph.Edges.Where(e => !c.Contains(e)).ToList()).ToList(), resume, variantsPerCall: 4);
 
+    /// <summary>The record runs resume on: the clean one, or that of <paramref name="baseSet"/> (recorded on first use).</summary>
+    private (SourceRecord Record, IReadOnlySet<Edge>? Edges) Base(IReadOnlyCollection<Edge>? baseSet)
+    {
+        if (baseSet is null || baseSet.Count == 0 || _engine.Layout.NeuronLevel)
+        {
+            return (_clean, null);
+        }
+
+        if (_base is { } kept && (ReferenceEquals(kept.Given, baseSet) || (kept.Edges.Count == baseSet.Distinct().Count() && baseSet.All(kept.Edges.Contains))))
+        {
+            _base = kept with { Given = baseSet }; // the caller passes the same collection each time: the next check is by reference
+            return (kept.Record, kept.Edges);
+        }
+
+        _base?.Record.Dispose();
+        var edges = baseSet.ToHashSet();
+        _base = (_engine.RecordAblated(Input, _clean, _ablated, edges), edges, baseSet);
+        return (_base.Value.Record, edges);
+    }
+
     public void Dispose()
     {
+        _base?.Record.Dispose();
         if (!ReferenceEquals(Input, _callerInput))
         {
             Input.Tokens.Dispose(); // the copies On made on the model's device

@@ -118,6 +118,32 @@ public sealed class EdgePatchingInvariantTests
         }
     }
 
+    [Property(MaxTest = 16)]
+    public void Resuming_on_a_recorded_base_set_gives_the_logits_of_a_run_from_scratch(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var random = new Random(seed);
+        var edges = setup.Graph.Edges;
+        var baseSet = edges.Where(_ => random.NextDouble() < 0.5).ToList();
+        // the base plus one edge (ACDC on the hybrid's screen), the base less one, the base itself, and an unrelated set
+        var sets = new List<IReadOnlyCollection<Edge>>
+        {
+            baseSet.Append(edges[random.Next(edges.Count)]).Distinct().ToList(),
+            baseSet.Skip(1).ToList(),
+            baseSet,
+            edges.Where(_ => random.NextDouble() < 0.3).ToList(),
+        };
+        var expected = setup.Patcher.Evaluate(sets);
+        var based = setup.Patcher.Evaluate(sets, baseSet: baseSet);
+        AssertClose(expected, based, $"base of {baseSet.Count} edges");
+        for (int i = 0; i < sets.Count; i++)
+        {
+            AssertClose(expected[i], setup.Patcher.Evaluate([sets[i]], baseSet: baseSet)[0], $"set {i} alone");
+        }
+    }
+
     internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.shape, actual.shape);

@@ -52,8 +52,9 @@ public static class BenchCommand
         var edges = new Option<int>("--edges") { Description = "Edges sampled uniformly for the ACDC edge-test cost", DefaultValueFactory = _ => 48 };
         var screen = new Option<double>("--screen") { Description = "Fraction of edges the hybrid tests exactly", DefaultValueFactory = _ => 0.002 };
         var noAcdcRun = new Option<bool>("--no-acdc-run") { Description = "Skip the complete ACDC run on the small 4-layer model" };
+        var noHybrid = new Option<bool>("--no-hybrid") { Description = "Skip the hybrid run on the GPT-2-small-shaped model" };
         var discovery = new Command("discovery", "ACDC edge-test cost, a complete ACDC run, and EAP / EAP-IG / hybrid wall time, in plain forwards");
-        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun })
+        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun, noHybrid })
         {
             discovery.Add(o);
         }
@@ -68,7 +69,7 @@ public static class BenchCommand
                     throw new BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
                 }
 
-                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), p));
+                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), !parse.GetValue(noHybrid), p));
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(JsonFiles.Format(r));
@@ -78,8 +79,11 @@ public static class BenchCommand
                     var inv = CultureInfo.InvariantCulture;
                     stdout.WriteLine($"{r["model"]}; {r["edges"]} edges; {r["threads"]} threads; plain forward {r["plain_forward_ms"]} ms");
                     stdout.WriteLine(string.Format(inv, "ACDC edge test: {0:F1} ms = {1:F3} forwards (mean over {2} sampled edges)", (double)r["acdc_edge_test_ms"]!, (double)r["acdc_edge_test_in_forwards"]!, (int)r["acdc_sampled_edges"]!));
+                    stdout.WriteLine(string.Format(inv, "  with {0} edges removed at random: {1:F3} forwards from scratch; {2:F3} resuming on the removed set's recorded run (recorded once: {3:F2} forwards)", (int)r["acdc_late_removed_edges"]!, (double)r["acdc_late_edge_test_in_forwards"]!, (double)r["acdc_late_on_base_edge_test_in_forwards"]!, (double)r["acdc_late_base_record_in_forwards"]!));
                     stdout.WriteLine(string.Format(inv, "eap {0:F0} ms = {1:F2} forwards; eap-ig (5 steps) {2:F0} ms = {3:F2} forwards", (double)r["eap_ms"]!, (double)r["eap_in_forwards"]!, (double)r["eap_ig_ms"]!, (double)r["eap_ig_in_forwards"]!));
-                    stdout.WriteLine(string.Format(inv, "hybrid (screen {0}, {1} exact tests) {2:F0} ms = {3:F2} forwards; peak RSS {4} MiB", (double)r["hybrid_screen_fraction"]!, (int)r["hybrid_exact_tests"]!, (double)r["hybrid_ms"]!, (double)r["hybrid_in_forwards"]!, r["peak_rss_mib"]));
+                    stdout.WriteLine(r["hybrid_ms"]?.Type is JTokenType.Float
+                        ? string.Format(inv, "hybrid (screen {0}, {1} exact tests) {2:F0} ms = {3:F2} forwards; peak RSS {4} MiB", (double)r["hybrid_screen_fraction"]!, (int)r["hybrid_exact_tests"]!, (double)r["hybrid_ms"]!, (double)r["hybrid_in_forwards"]!, r["peak_rss_mib"])
+                        : $"hybrid: skipped (--no-hybrid); peak RSS {r["peak_rss_mib"]} MiB");
                     PrintAcdcRun(r, stdout);
                 }
 

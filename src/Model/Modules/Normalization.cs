@@ -57,6 +57,21 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
         RegisterComponents(); // each component under its ComponentName, in declaration order
     }
 
+    /// <summary>Which normalization this is (never <see cref="NormalizationType.None"/>).</summary>
+    public NormalizationType Type => _type;
+
+    /// <summary>Whether the input is centred before scaling (LN, LNPre).</summary>
+    public bool Centred => _type is NormalizationType.LN or NormalizationType.LNPre;
+
+    /// <summary>The scale <c>w [length]</c> (LN, RMS), or null.</summary>
+    public Tensor? Weight => _w;
+
+    /// <summary>The shift <c>b [length]</c> (LN), or null.</summary>
+    public Tensor? Bias => _b;
+
+    /// <summary>The epsilon inside the square root, held as a scalar for the module's lifetime.</summary>
+    internal Scalar EpsScalar => _epsScalar;
+
     public override Tensor forward(Tensor x)
     {
         // x: [..., length]

@@ -161,6 +161,11 @@ public sealed class TransformerBlock : nn.Module
                 k = Normalize(_hookKInput.forward(repeated.clone()), positions).permute(2, 0, 1, 3);
                 v = Normalize(_hookVInput.forward(repeated.clone()), null).permute(2, 0, 1, 3);
             }
+            else if (_ln1 is not null && context.Positions is null)
+            {
+                // a route's per-head inputs [h, n, p, d]: ln1 folded into each projection, the normalized inputs never written
+                return WithRows(_attn.Mix(_attn.ProjectNormalized(input.Q!, _ln1, 0), _attn.ProjectNormalized(input.K!, _ln1, 1), _attn.ProjectNormalized(input.V!, _ln1, 2), context.Blocked, context.MaskHasPadding), input.Rows, context);
+            }
             else
             {
                 var positions = context.Positions?.unsqueeze(0); // [1, n, p, d]
@@ -170,8 +175,10 @@ public sealed class TransformerBlock : nn.Module
             z = _attn.Z(q, k, v, context.Blocked, context.MaskHasPadding);
         }
 
-        return input.Rows is { } rows ? Replace(z, rows, context) : z;
+        return WithRows(z, input.Rows, context);
     }
+
+    private Tensor WithRows(Tensor z, HeadRows? rows, ForwardContext context) => rows is null ? z : Replace(z, rows, context);
 
     /// <summary>Whether the per-head q/k/v inputs are materialised for a plain call.</summary>
     private bool NeedsSplitInput(bool useSplitQkvInput) =>

@@ -52,9 +52,12 @@ public sealed class Acdc : IDiscoveryAlgorithm
         }
         else
         {
-            current = context.MetricOf([ablated.ToList()])[0];
+            current = context.MetricOf([ablated.ToList()], ablated.ToList())[0];
         }
 
+        // the starting set (the hybrid's screened-out edges, a resumed run's removals) spans every layer, while each test
+        // adds an edge at or below the layers removed since: tests resume on the starting set's recorded run
+        var baseSet = ablated.Count > 0 ? ablated.ToList() : null;
         int sinceSave = 0;
         for (int index = start; index < order.Count; index++)
         {
@@ -71,7 +74,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
             }
 
             var trial = ablated.Append(edge).ToList();
-            double metric = context.MetricOf([trial])[0];
+            double metric = context.MetricOf([trial], baseSet)[0];
             tests++;
             double damage = context.Damage(current, metric);
             scores[edge] = damage;

@@ -24,14 +24,18 @@ public sealed record DiscoveryContext(HookedTransformer Model, IReadOnlyList<Pro
     /// <summary>Prompts over all batches.</summary>
     public long PromptCount => Batches.Sum(b => b.Count);
 
-    /// <summary>The task metric (mean over all prompts) with each of <paramref name="sets"/> ablated: one value per set.</summary>
-    public double[] MetricOf(IReadOnlyList<IReadOnlyCollection<Edge>> sets)
+    /// <summary>
+    /// The task metric (mean over all prompts) with each of <paramref name="sets"/> ablated: one value per set. With
+    /// <paramref name="baseSet"/>, runs resume on that set's recorded run (<see cref="EdgePatcher.Evaluate"/>): the same
+    /// values, cheaper when every set is the base plus edges into late layers.
+    /// </summary>
+    public double[] MetricOf(IReadOnlyList<IReadOnlyCollection<Edge>> sets, IReadOnlyCollection<Edge>? baseSet = null)
     {
         var totals = new double[sets.Count];
         foreach (var batch in Batches)
         {
             using var scope = NewDisposeScope();
-            var logits = batch.Patcher.Evaluate(sets); // [sets, b, v]
+            var logits = batch.Patcher.Evaluate(sets, baseSet: baseSet); // [sets, b, v]
             var sums = Metric.PerPrompt(logits, new MetricTarget(batch.Answers, batch.WrongAnswers, batch.Patcher.CleanLogits)).to(ScalarType.Float64).sum([1L]); // [sets]
             var values = sums.cpu().data<double>().ToArray();
             for (int i = 0; i < totals.Length; i++)

@@ -27,10 +27,21 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     private readonly List<(int Variant, Edge Edge)>[] _heads; // per layer
     private readonly List<(int Variant, Edge Edge)>[] _mlps; // per layer
     private readonly List<(int Variant, Edge Edge)> _logits;
+    private readonly RecordRoute? _recorder;
 
+    /// <summary>Also records the run (one variant) into <paramref name="recorder"/>, as a clean run is recorded.</summary>
     public EdgeMaskRoute(
-        HookedTransformer model, GraphLayout layout, IReadOnlyList<(int Variant, Edge Edge)> entries, SourceDeltas deltas, Tensor ablated, int variants, long b, long p)
+        HookedTransformer model,
+        GraphLayout layout,
+        IReadOnlyList<(int Variant, Edge Edge)> entries,
+        SourceDeltas deltas,
+        Tensor ablated,
+        int variants,
+        long b,
+        long p,
+        RecordRoute? recorder = null)
     {
+        _recorder = recorder;
         _model = model;
         _layout = layout;
         _deltas = deltas;
@@ -59,8 +70,14 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
     public bool FiresHooks => false;
 
+    /// <summary>The final residual stream before the corrections of edges into the logits (set by <see cref="FinalInput"/>).</summary>
+    public Tensor? RawFinal { get; private set; }
+
+
+
     public AttentionInput AttentionInput(int layer, Tensor residPre)
     {
+        _recorder?.AttentionInput(layer, residPre);
         var entries = _heads[layer];
         if (entries.Count == 0)
         {
@@ -143,6 +160,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
     public void HeadsWritten(int layer, Tensor z)
     {
+        _recorder?.HeadsWritten(layer, z);
         int heads = _model.Config.NHeads, first = _layout.SourceIndex(Node.Head(layer, 0)); // a layer's heads are consecutive sources
         if (!Enumerable.Range(first, heads).Any(_needed.Contains))
         {
@@ -163,6 +181,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
     public MlpInput MlpInput(int layer, Tensor mlpIn)
     {
+        _recorder?.MlpInput(layer, mlpIn);
         var entries = _mlps[layer];
         if (entries.Count == 0)
         {
@@ -194,6 +213,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
     public void MlpWritten(int layer, Tensor post, Tensor output)
     {
+        _recorder?.MlpWritten(layer, post, output);
         if (!_layout.NeuronLevel)
         {
             int s = _layout.SourceIndex(Node.Mlp(layer));
@@ -217,8 +237,11 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
     }
 
-    public Tensor FinalInput(Tensor residFinal) =>
-        _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
+    public Tensor FinalInput(Tensor residFinal)
+    {
+        RawFinal = residFinal;
+        return _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
+    }
 
     /// <summary>A head input's slot: channel-major (all q, then k, then v), or the head at head level.</summary>
     private int Slot(Edge edge) => (_layout.Channels == 1 ? 0 : GraphLayout.Channel(edge) * _model.Config.NHeads) + edge.Destination.Index;

@@ -66,7 +66,14 @@ public sealed class EdgeMaskedForward
     /// <c>[variants, batch, pos, d_vocab_out]</c> when it has none. <paramref name="clean"/> is <see cref="Record"/> of
     /// the same input; <paramref name="ablated"/> holds x̃ per source <c>[n_sources, batch, pos, d_model]</c>.
     /// </summary>
-    public Tensor Run(PatchingInput input, SourceRecord clean, Tensor ablated, IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true)
+    /// <remarks>
+    /// <paramref name="clean"/> may instead be <see cref="RecordAblated"/> of a base set B (<paramref name="recordedWith"/>
+    /// = B): then each set S resumes from the earliest layer that an edge of S △ B feeds, on B's residual stream and B's
+    /// source outputs below it, which S shares there. Tests of B ∪ {e} (ACDC on top of a pre-ablated set) resume from
+    /// e's layer however many edges B holds.
+    /// </remarks>
+    public Tensor Run(
+        PatchingInput input, SourceRecord clean, Tensor ablated, IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, IReadOnlySet<Edge>? recordedWith = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -81,7 +88,7 @@ public sealed class EdgeMaskedForward
             entries.AddRange(sets[v].Distinct().OrderBy(_layout.Graph.IndexOf).Select(e => (v, e)));
         }
 
-        int start = resume ? entries.Select(x => _layout.DestinationLayer(x.Edge)).DefaultIfEmpty(_cfg.NLayers).Min() : 0;
+        int start = resume ? Enumerable.Range(0, variants).Select(v => StartLayer(sets[v], recordedWith)).Min() : 0;
         // many ablated edges: keep the deltas in one buffer so corrections are matrix products (SourceDeltas)
         long denseBytes = (long)variants * _layout.Sources.Count * b * p * d * ablated.element_size();
         bool dense = !_layout.NeuronLevel && entries.Count >= _denseMinimumEdges && denseBytes <= DenseMaximumBytes;
@@ -102,5 +109,70 @@ public sealed class EdgeMaskedForward
         var read = input.ReadPositions is null ? null : VariantBatch.Repeat(input.ReadPositions, variants);
         var logits = _model.Logits(final, read, fireHooks: false); // [V·b, v] or [V·b, p, v]
         return (read is null ? logits.view(variants, b, p, logits.shape[^1]) : logits.view(variants, b, logits.shape[^1])).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The earliest layer a run of <paramref name="set"/> must start from: the first layer an edge of it feeds (n_layers
+    /// for none), or, against a record made with <paramref name="recordedWith"/> ablated, the first layer an edge of
+    /// their symmetric difference feeds (below it the two runs are the same).
+    /// </summary>
+    public int StartLayer(IReadOnlyCollection<Edge> set, IReadOnlySet<Edge>? recordedWith = null)
+    {
+        int start = _cfg.NLayers;
+        foreach (var edge in set)
+        {
+            if (recordedWith is null || !recordedWith.Contains(edge))
+            {
+                start = Math.Min(start, _layout.DestinationLayer(edge));
+            }
+        }
+
+        if (recordedWith is { Count: > 0 })
+        {
+            var members = set as IReadOnlySet<Edge> ?? set.ToHashSet();
+            foreach (var edge in recordedWith)
+            {
+                if (!members.Contains(edge))
+                {
+                    start = Math.Min(start, _layout.DestinationLayer(edge));
+                }
+            }
+        }
+
+        return start;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="input"/> with <paramref name="set"/> ablated and records what <see cref="Record"/> records
+    /// of a clean run: every source's output in that run, the residual stream entering each layer (before any
+    /// destination's correction) and the final stream, so that later runs of sets close to it can resume on it
+    /// (<see cref="Run"/>'s <c>recordedWith</c>). Not at neuron level.
+    /// </summary>
+    public SourceRecord RecordAblated(PatchingInput input, SourceRecord clean, Tensor ablated, IReadOnlyCollection<Edge> set)
+    {
+        if (_layout.NeuronLevel)
+        {
+            throw new NotSupportedException("ablated records are kept for head- and q/k/v-level graphs only");
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        _layout.Validate(set);
+        long b = input.Batch, p = input.Positions, d = _cfg.DModel;
+        var entries = set.Distinct().OrderBy(_layout.Graph.IndexOf).Select(e => (0, e)).ToList();
+        long denseBytes = _layout.Sources.Count * b * p * d * ablated.element_size();
+        var deltas = new SourceDeltas(1, _layout.Sources.Count, b, p, d, entries.Count >= _denseMinimumEdges && denseBytes <= DenseMaximumBytes, ablated.dtype, ablated.device);
+        int inputSource = _layout.SourceIndex(Node.Input);
+        var x0 = clean.Outputs[inputSource]; // [b, p, d]: the input node has no incoming edge
+        deltas.Set(inputSource, (x0 - ablated[inputSource]).unsqueeze(0)); // [1, b, p, d]
+        var recorder = new RecordRoute(_model, _layout, x0);
+        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, 1, b, p, recorder);
+        var context = _model.Context(input.Tokens, input.AttentionMask);
+        _model.RunBlocks(0, x0, context, route);
+        return new SourceRecord(
+            stack(recorder.Outputs),
+            recorder.ResidPre.Select(t => t.clone()).ToList(),
+            route.RawFinal!.clone(),
+            recorder.MlpIn.Select(t => t?.clone()).ToList());
     }
 }

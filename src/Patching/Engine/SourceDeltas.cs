@@ -80,6 +80,12 @@ internal sealed class SourceDeltas
         }
 
         var m = tensor(mask, [_variants, slots, prefix], device: buffer.device).to(buffer.dtype).neg_(); // [V, slots, n]: −1 where ablated
+        if (_variants == 1)
+        {
+            // one variant: a plain product with the residual added in it (libtorch's matrix product outruns its batched one here)
+            return addmm(residual.reshape(1, -1), m[0], buffer[0].narrow(0, 0, prefix), 1, 1).unsqueeze(0); // [1, slots, b·p·d]
+        }
+
         return bmm(m, buffer.narrow(1, 0, prefix)).add_(residual.reshape(_variants, 1, -1), Scalars.One); // [V, slots, b·p·d]
     }
 
