@@ -59,6 +59,55 @@ public static class CircuitFileReader
         }
     }
 
+    /// <summary>
+    /// The settings a <c>circuit.json</c> recorded for its run (<c>method.parameters</c>: metric, ablation, level, seed),
+    /// or null when <paramref name="path"/> is another format or not JSON. Wrong types are bad input naming the field.
+    /// </summary>
+    public static RecordedSettings? Recorded(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BadInputException($"{path}: no such file");
+        }
+
+        string text = File.ReadAllText(path);
+        if (!text.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+
+        JObject o;
+        try
+        {
+            o = JObject.Parse(text);
+        }
+        catch (JsonReaderException e)
+        {
+            throw new BadInputException($"{path}: not valid JSON ({e.Message})", e);
+        }
+
+        if (o["schema"] is not JValue { Type: JTokenType.String } schema || (string?)schema != CircuitJson.Schema)
+        {
+            return null;
+        }
+
+        var parameters = o["method"]?["parameters"] as JObject;
+        string? Text(string field) => parameters?[field] switch
+        {
+            null or { Type: JTokenType.Null } => null,
+            JValue { Type: JTokenType.String } v => (string?)v,
+            _ => throw new BadInputException($"{path}: method.parameters.{field} must be a string"),
+        };
+        int? seed = parameters?["seed"] switch
+        {
+            null or { Type: JTokenType.Null } => null,
+            JValue { Type: JTokenType.Integer } v when (long)v is >= int.MinValue and <= int.MaxValue => (int)v,
+            _ => throw new BadInputException($"{path}: method.parameters.seed must be an integer"),
+        };
+        string? level = o["graph"]?["level"] is JValue { Type: JTokenType.String } l ? (string?)l : Text("level");
+        return new RecordedSettings(Text("metric"), Text("ablation"), level, seed);
+    }
+
     private static CircuitFile Scored(string path, string format, JObject edges, ComputeGraph graph)
     {
         var scores = new Dictionary<Edge, double>();

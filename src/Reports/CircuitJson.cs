@@ -27,7 +27,7 @@ public static class CircuitJson
             edges[edge.Id] = new JObject { ["score"] = Number(r.Scores.TryGetValue(edge, out var s) ? s : 0), ["in_graph"] = r.Circuit.Contains(edge) };
         }
 
-        return new JObject
+        var json = new JObject
         {
             ["schema"] = Schema,
             ["tool"] = new JObject { ["name"] = "circuitfinder", ["version"] = r.ToolVersion },
@@ -69,7 +69,33 @@ public static class CircuitJson
             },
             ["timings_seconds"] = new JObject(r.Timings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new JProperty(p.Key, Math.Round(p.Value, 3)))),
         };
+        if (r.Certificate is { } c)
+        {
+            ((JObject)json["method"]!)["screen_certificate"] = Certificate(c);
+        }
+
+        if (r.Warnings.Count > 0)
+        {
+            json["warnings"] = new JArray(r.Warnings);
+        }
+
+        return json;
     }
+
+    /// <summary>The hybrid's screening certificate as <c>method.screen_certificate</c>.</summary>
+    public static JObject Certificate(ScreenCertificate c) => new()
+    {
+        ["threshold"] = Number(c.Threshold),
+        ["start_fraction"] = Number(c.StartFraction),
+        ["start_minimum"] = c.StartMinimum,
+        ["adaptive"] = c.Adaptive,
+        ["rounds"] = new JArray(c.Rounds.Select(round => new JObject { ["edges"] = round.Edges, ["damage"] = Number(round.Damage) })),
+        ["screened_edges"] = c.ScreenedEdges,
+        ["screened_out_damage"] = Number(c.ScreenedOutDamage),
+        ["certified"] = c.Certified,
+        ["exact_tests"] = c.ExactTests,
+        ["cost_in_forwards"] = Number(Math.Round(c.CostInForwards, 2)),
+    };
 
     /// <summary>A JSON number, or null for NaN/∞ (JSON has neither).</summary>
     private static JToken Number(double value) =>

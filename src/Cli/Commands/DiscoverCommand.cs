@@ -29,14 +29,16 @@ public static class DiscoverCommand
         var count = new Option<int>("--n") { Description = "Prompts to generate for a built-in task", DefaultValueFactory = _ => 32 };
         var seed = new Option<int>("--seed") { Description = "Seed for generated prompts and noise", DefaultValueFactory = _ => 0 };
         var igSteps = new Option<int>("--ig-steps") { Description = "EAP-IG integration steps", DefaultValueFactory = _ => 5 };
-        var screen = new Option<double>("--screen") { Description = "hybrid: fraction of edges (by |EAP-IG score|) given ACDC's exact test", DefaultValueFactory = _ => 0.1 };
+        var screen = new Option<double>("--screen") { Description = "hybrid: the screen's starting size as a fraction of all edges (it doubles until the edges left out pass ACDC's test together)", DefaultValueFactory = _ => 0.01 };
+        var screenMin = new Option<int>("--screen-min") { Description = "hybrid: the screen's smallest starting size, in edges", DefaultValueFactory = _ => 256 };
+        var fixedScreen = new Option<bool>("--fixed-screen") { Description = "hybrid: keep the starting screen even when the edges left out fail ACDC's test (the certificate says so)" };
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
         var resume = new Option<bool>("--resume") { Description = "ACDC/hybrid: continue an interrupted run from --out/acdc-checkpoint.json" };
         var batchSize = new Option<int?>("--batch") { Description = "Prompts per batch (default: all at once); smaller batches use less memory" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
         model.AddTo(command);
-        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, batchSize, outDir, resume, checkpointEvery })
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, fixedScreen, batchSize, outDir, resume, checkpointEvery })
         {
             command.Add(o);
         }
@@ -59,6 +61,8 @@ public static class DiscoverCommand
                     Seed = parse.GetValue(seed),
                     IgSteps = parse.GetValue(igSteps),
                     ScreenFraction = parse.GetValue(screen),
+                    ScreenMinimum = parse.GetValue(screenMin),
+                    FixedScreen = parse.GetValue(fixedScreen),
                     BatchSize = parse.GetValue(batchSize),
                     CheckpointPath = Path.Combine(folder, "acdc-checkpoint.json"),
                     CheckpointEvery = parse.GetValue(checkpointEvery),
@@ -80,6 +84,16 @@ public static class DiscoverCommand
 
                 stderr.WriteLine(
                     $"{record.Method}: {record.Circuit.Count} of {record.Graph.Edges.Count} edges, faithfulness {record.Faithfulness:F3}; wrote {string.Join(", ", written)}");
+                if (record.Certificate is { } certificate)
+                {
+                    stderr.WriteLine(
+                        $"hybrid screen: {string.Join(" -> ", certificate.Rounds.Select(r => $"{r.Edges} edges (damage {r.Damage:G3})"))}; {(certificate.Certified ? "certified" : "NOT certified")} below τ = {certificate.Threshold:G3}; {certificate.ExactTests} exact tests; {certificate.CostInForwards:F1} forwards");
+                }
+
+                foreach (var warning in record.Warnings)
+                {
+                    stderr.WriteLine($"warning: {warning}");
+                }
                 return ExitCodes.Success;
             },
             parse.GetValue(GlobalOptions.Verbose),

@@ -27,10 +27,10 @@ public static class VerifyCommand
         var circuit = new Option<string?>("--circuit") { Description = "circuit.json, an EAP-IG / MIB graph JSON, or a list of edge or node ids" };
         var hypothesis = new Option<string[]>("--hypothesis") { Description = "A causal-scrubbing hypothesis file (docs/hypothesis.md); may be repeated", DefaultValueFactory = _ => [] };
         var truth = new Option<string?>("--truth") { Description = "A ground-truth circuit (e.g. from `zoo truth`) to score the circuit against" };
-        var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: the task's)" };
-        var ablation = new Option<string>("--ablation") { Description = "resample, mean, mean-positions, zero, noise", DefaultValueFactory = _ => "resample" };
+        var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: the one a circuit.json recorded, else the task's)" };
+        var ablation = new Option<string?>("--ablation") { Description = "resample, mean, mean-positions, zero, noise (default: the one a circuit.json recorded, else resample)" };
         var count = new Option<int>("--n") { Description = "Prompts to generate for a built-in task", DefaultValueFactory = _ => 32 };
-        var seed = new Option<int>("--seed") { Description = "Seed for generated prompts, noise, subsets and resampling", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int?>("--seed") { Description = "Seed for generated prompts, noise, subsets and resampling (default: the one a circuit.json recorded, else 0)" };
         var subsets = new Option<int>("--subsets") { Description = "Random node subsets for completeness and minimality", DefaultValueFactory = _ => 16 };
         var greedy = new Option<int>("--greedy-steps") { Description = "Greedy steps for completeness and minimality", DefaultValueFactory = _ => 4 };
         var skipCompleteness = new Option<bool>("--no-completeness") { Description = "Skip completeness and minimality" };
@@ -71,11 +71,23 @@ public static class VerifyCommand
                     throw new BadInputException("--truth compares a circuit with the ground truth: give --circuit too");
                 }
 
+                // a circuit.json is verified the way it was discovered unless told otherwise
+                var recorded = circuitPath is null ? null : CircuitFileReader.Recorded(circuitPath);
+                var used = new RecordedSettings(
+                    parse.GetValue(metric) ?? recorded?.Metric,
+                    parse.GetValue(ablation) ?? recorded?.Ablation ?? "resample",
+                    recorded?.Level,
+                    parse.GetValue(seed) ?? recorded?.Seed ?? 0);
+                if (recorded is not null)
+                {
+                    stderr.WriteLine(VerifySettingsLine(used, recorded, parse.GetValue(metric) is not null, parse.GetValue(ablation) is not null, parse.GetValue(seed) is not null));
+                }
+
                 var run = new VerificationRun(new VerificationSettings
                 {
-                    Metric = parse.GetValue(metric),
-                    Ablation = parse.GetValue(ablation)!,
-                    Seed = parse.GetValue(seed),
+                    Metric = used.Metric,
+                    Ablation = used.Ablation!,
+                    Seed = used.Seed!.Value,
                     Completeness = !parse.GetValue(skipCompleteness),
                     RandomSubsets = parse.GetValue(subsets),
                     GreedySteps = parse.GetValue(greedy),
@@ -97,7 +109,7 @@ public static class VerifyCommand
                 }
 
                 using var loaded = model.Load(parse);
-                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
+                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), used.Seed!.Value, loaded);
                 var graphFor = ModelGraph.Levels(loaded.Model.Config);
                 var file = circuitPath is null ? null : CircuitFileReader.Read(circuitPath, graphFor);
                 if (file is { Circuit.Count: > 0 } && parse.GetValue(merge) && file.Format != "circuit.json")
@@ -148,5 +160,13 @@ public static class VerifyCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return command;
+    }
+
+    /// <summary>The line saying which metric, ablation, level and seed verify uses, and which came from the circuit file.</summary>
+    private static string VerifySettingsLine(RecordedSettings used, RecordedSettings recorded, bool metricGiven, bool ablationGiven, bool seedGiven)
+    {
+        string From(bool given, object? value) => given ? "given" : value is null ? "default" : "from circuit.json";
+        return $"verify: metric {used.Metric ?? "(the task's)"} ({From(metricGiven, recorded.Metric)}), ablation {used.Ablation} ({From(ablationGiven, recorded.Ablation)}), "
+            + $"level {used.Level ?? "(the file's)"} (from circuit.json), seed {used.Seed} ({From(seedGiven, recorded.Seed)})";
     }
 }

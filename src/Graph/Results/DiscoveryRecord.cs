@@ -42,6 +42,12 @@ public sealed record DiscoveryRecord
 
     public IReadOnlyDictionary<string, double> Details { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The hybrid's screening certificate (null for other methods).</summary>
+    public ScreenCertificate? Certificate { get; init; }
+
+    /// <summary>What looks wrong with the result (an empty circuit, low faithfulness), each with its usual causes.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Seconds per phase; the only part that differs between identical runs.</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 }

@@ -3,7 +3,7 @@ namespace CircuitFinder.Patching.Discovery;
 /// <summary>
 /// How a circuit is selected and tuned: ACDC's threshold τ; for score-based methods, a threshold on |score|, a top-k
 /// edge count or a budget in percent of all edges (MIB budgets 0.1 … 50%); EAP-IG's integration steps; the hybrid's
-/// screening cut (the fraction of edges, by |EAP-IG score|, that get ACDC's exact test).
+/// screen (where it starts, and whether it grows until certified; see <see cref="HybridDiscovery"/>).
 /// </summary>
 public sealed record DiscoveryOptions
 {
@@ -15,7 +15,14 @@ public sealed record DiscoveryOptions
 
     public int IgSteps { get; init; } = 5;
 
-    public double HybridScreenFraction { get; init; } = 0.1;
+    /// <summary>The hybrid's starting screen as a fraction of all edges (the screen starts at the larger of this and <see cref="HybridScreenMinimum"/>).</summary>
+    public double HybridScreenFraction { get; init; } = 0.01;
+
+    /// <summary>The hybrid's smallest starting screen in edges.</summary>
+    public int HybridScreenMinimum { get; init; } = 256;
+
+    /// <summary>Whether the hybrid doubles its screen until the screened-out edges pass ACDC's test together (else it keeps the first).</summary>
+    public bool HybridAdaptive { get; init; } = true;
 
     /// <summary>ACDC: where to save progress (null: no checkpoints).</summary>
     public string? CheckpointPath { get; init; }

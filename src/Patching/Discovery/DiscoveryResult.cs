@@ -1,4 +1,5 @@
 using CircuitFinder.Graph;
+using CircuitFinder.Graph.Results;
 
 namespace CircuitFinder.Patching.Discovery;
 
@@ -10,4 +11,8 @@ public sealed record DiscoveryResult(
     Circuit Circuit,
     IReadOnlyDictionary<Edge, double> Scores,
     int ExactTests,
-    IReadOnlyDictionary<string, double> Details);
+    IReadOnlyDictionary<string, double> Details)
+{
+    /// <summary>The hybrid's screen: its rounds and what they certified (null for other methods).</summary>
+    public ScreenCertificate? Certificate { get; init; }
+}

@@ -54,6 +54,11 @@ public sealed class DiscoveryRun
             throw new BadInputException($"--batch must be a positive number of prompts, got {settings.BatchSize}");
         }
 
+        if (settings.ScreenFraction is <= 0 or > 1 || double.IsNaN(settings.ScreenFraction) || settings.ScreenMinimum < 1)
+        {
+            throw new BadInputException($"--screen must be a fraction in (0, 1] and --screen-min at least 1 edge, got {settings.ScreenFraction.ToString(CultureInfo.InvariantCulture)} and {settings.ScreenMinimum}");
+        }
+
         if (settings.CheckpointEvery <= 0)
         {
             throw new BadInputException($"--checkpoint-every must be positive, got {settings.CheckpointEvery}");
@@ -82,6 +87,8 @@ public sealed class DiscoveryRun
             BudgetPercent = s.BudgetPercent,
             IgSteps = s.IgSteps,
             HybridScreenFraction = s.ScreenFraction,
+            HybridScreenMinimum = s.ScreenMinimum,
+            HybridAdaptive = !s.FixedScreen,
             CheckpointPath = Algorithm.Traits.Checkpoints ? s.CheckpointPath : null,
             CheckpointEvery = s.CheckpointEvery,
             Resume = s.Resume,
@@ -100,7 +107,7 @@ public sealed class DiscoveryRun
 
         var baselines = context.MetricOf([[], graph.Edges.ToList(), graph.Edges.Where(e => !result.Circuit.Contains(e)).ToList()]);
         timings["total"] = clock.Elapsed.TotalSeconds;
-        return new DiscoveryRecord
+        var record = new DiscoveryRecord
         {
             ToolVersion = ToolVersion,
             Model = new ModelRecord(loaded.Source, loaded.WeightsSha256, loaded.Layout, ConfigJson.ToTransformerLens(config)),
@@ -119,6 +126,8 @@ public sealed class DiscoveryRun
                 ["batch"] = s.BatchSize ?? dataset.Prompts.Count,
                 ["ig_steps"] = Algorithm.Traits.UsesIgSteps ? s.IgSteps : null,
                 ["screen_fraction"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenFraction : null,
+                ["screen_minimum"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenMinimum : null,
+                ["screen_fixed"] = Algorithm.Traits.UsesScreenFraction ? s.FixedScreen : null,
             },
             Graph = graph,
             Circuit = result.Circuit,
@@ -128,8 +137,10 @@ public sealed class DiscoveryRun
             CircuitMetric = baselines[2],
             ExactTests = result.ExactTests,
             Details = result.Details,
+            Certificate = result.Certificate,
             Timings = timings,
         };
+        return record with { Warnings = DiscoveryWarnings.For(record, Algorithm.Traits) };
     }
 
     /// <summary>The version every report records (the libraries and the command share it).</summary>
@@ -148,7 +159,9 @@ public sealed class DiscoveryRun
         Settings.BatchSize,
         Settings.Threshold?.ToString("R", CultureInfo.InvariantCulture),
         Settings.IgSteps,
-        Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture));
+        Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture),
+        Settings.ScreenMinimum,
+        Settings.FixedScreen);
 
     private static T Catalog<T>(Func<T> create, string option)
     {

@@ -30,7 +30,14 @@ public sealed record DiscoverySettings
 
     public int IgSteps { get; init; } = 5;
 
-    public double ScreenFraction { get; init; } = 0.1;
+    /// <summary>The hybrid's starting screen, as a fraction of all edges.</summary>
+    public double ScreenFraction { get; init; } = 0.01;
+
+    /// <summary>The hybrid's smallest starting screen, in edges.</summary>
+    public int ScreenMinimum { get; init; } = 256;
+
+    /// <summary>The hybrid keeps its starting screen instead of doubling it until certified.</summary>
+    public bool FixedScreen { get; init; }
 
     public int? BatchSize { get; init; }
 

@@ -29,7 +29,7 @@ public sealed class PlantedDiscoveryTests(ITestOutputHelper output)
     public void ACDC_and_hybrid_recover_exactly_the_planted_circuit_under_zero_ablation(string model, string method)
     {
         using var run = PlantedRun.Create(model, new ZeroAblation());
-        var options = new DiscoveryOptions { Threshold = 0.05, HybridScreenFraction = 0.5 };
+        var options = new DiscoveryOptions { Threshold = 0.05, HybridScreenFraction = 0.5, HybridScreenMinimum = 1 }; // start at half the edges: the screen must still find the whole circuit
         var result = DiscoveryCatalog.Create(method).Discover(run.Context(options, new LogitDifferenceMetric()));
         output.WriteLine($"{method}: {result.Circuit.Count} edges, {result.ExactTests} exact tests");
         Assert.Equal(run.GroundTruth, result.Circuit);
