@@ -42,5 +42,12 @@ public static class TerminalText
         return Escape(text.ReplaceLineEndings(" "));
     }
 
+    /// <summary>Several lines (a stack trace): each line escaped, the line breaks kept.</summary>
+    public static string Lines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(Escape));
+    }
+
     private static bool NeedsEscape(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }
