@@ -96,7 +96,7 @@ public sealed class DiscoveryRun
             CheckpointPath = Algorithm.Traits.Checkpoints ? s.CheckpointPath : null,
             CheckpointEvery = s.CheckpointEvery,
             Resume = s.Resume,
-            Fingerprint = Fingerprint(loaded, dataset, metricKey),
+            Fingerprint = Fingerprint(loaded, dataset),
         };
         if (s.Resume && s.CheckpointPath is { } resumeFrom && AcdcCheckpoint.Load(resumeFrom) is { } saved)
         {
@@ -156,13 +156,17 @@ public sealed class DiscoveryRun
     /// <summary>The version every report records (the libraries and the command share it).</summary>
     public static string ToolVersion => typeof(DiscoveryRun).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>Identifies the run (model, task, method, every parameter that changes the result): a checkpoint of another run is never resumed.</summary>
-    private string Fingerprint(LoadedModel loaded, TaskDataset dataset, string metricKey) => string.Join('|', new (string Key, object? Value)[]
+    /// <summary>
+    /// Identifies the run on <paramref name="loaded"/> and <paramref name="dataset"/> (model weights, task, method, every
+    /// parameter that changes the result) as <c>key=value</c> pairs joined by <c>|</c>: a checkpoint of another run is
+    /// never resumed, and the keys that differ are named.
+    /// </summary>
+    public string Fingerprint(LoadedModel loaded, TaskDataset dataset) => string.Join('|', new (string Key, object? Value)[]
     {
         ("model weights sha256", loaded.WeightsSha256),
         ("task content hash", dataset.ContentHash),
         ("method", Settings.Method),
-        ("metric", metricKey),
+        ("metric", MetricFor(dataset)),
         ("ablation", Settings.Ablation),
         ("level", GraphLevels.Name(Settings.Level)),
         ("seed", Settings.Seed),
