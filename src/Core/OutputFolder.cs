@@ -332,15 +332,10 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Removes the files the marker of <paramref name="folder"/> lists (and the marker, and leftovers of atomic writes), then its empty folders.</summary>
     private static void DeleteOwned(string folder, bool removeFolder)
     {
-        var marker = OutputMarker.Read(folder);
-        if (marker is null)
-        {
-            return;
-        }
-
+        var marker = OutputMarker.Read(folder); // none: an empty folder (or one of empty folders) was claimed, nothing is ours
         foreach (var file in Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).ToList())
         {
-            if (marker.Owns(Relative(folder, file)))
+            if (marker is not null && marker.Owns(Relative(folder, file)))
             {
                 System.IO.File.Delete(file);
             }

@@ -34,6 +34,17 @@ public sealed class OutputFolderTests
     }
 
     [Fact]
+    public void Given_an_empty_folder_when_committed_then_it_holds_the_output_and_nothing_is_left_aside()
+    {
+        using var temp = new TemporaryFolder();
+        string target = temp.File("empty");
+        Directory.CreateDirectory(Path.Combine(target, "sub"));
+        Write(target, "discover", ("circuit.json", "{}"));
+        Assert.Equal(["circuit.json"], Files(target));
+        Assert.Equal(["empty"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Given_its_own_output_with_a_file_added_by_the_user_when_claimed_then_bad_input_names_that_file()
     {
         using var temp = new TemporaryFolder();
