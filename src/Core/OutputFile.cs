@@ -31,7 +31,7 @@ public static class OutputFile
         }
 
         string real = RealPath.Of(path);
-        var same = (inputs ?? []).FirstOrDefault(i => !string.IsNullOrEmpty(i) && !i.StartsWith("zoo:", StringComparison.Ordinal) && RealPath.Of(i) == real);
+        var same = (inputs ?? []).FirstOrDefault(i => !string.IsNullOrEmpty(i) && !i.StartsWith("zoo:", StringComparison.Ordinal) && File.Exists(i) && RealPath.Of(i) == real);
         if (same is not null)
         {
             throw new BadInputException($"{option} {path}: is the input {same}; writing it would replace it, choose another file");

@@ -62,7 +62,8 @@ public sealed class OutputFolder : IDisposable
     /// <summary>
     /// Claims <paramref name="folder"/> for the command <paramref name="kind"/>, checking everything that can be checked before
     /// any work (see the type's summary); a <see cref="BadInputException"/> naming <paramref name="option"/> and the folder otherwise.
-    /// <paramref name="inputs"/> are the files and folders the command reads (null, empty and <c>zoo:</c> entries are ignored).
+    /// <paramref name="inputs"/> are the files and folders the command reads (null, empty, <c>zoo:</c> and absent entries, such
+    /// as built-in task names, are ignored).
     /// </summary>
     public static OutputFolder Claim(string folder, string kind, IEnumerable<string?>? inputs = null, string option = "--out")
     {
@@ -96,9 +97,9 @@ public sealed class OutputFolder : IDisposable
         string real = RealPath.Of(full);
         foreach (var input in inputs ?? [])
         {
-            if (string.IsNullOrEmpty(input) || input.StartsWith("zoo:", StringComparison.Ordinal))
+            if (string.IsNullOrEmpty(input) || input.StartsWith("zoo:", StringComparison.Ordinal) || (!System.IO.File.Exists(input) && !Directory.Exists(input)))
             {
-                continue;
+                continue; // not a path (a built-in name) or nothing there
             }
 
             string realInput = RealPath.Of(input);

@@ -74,6 +74,8 @@ public sealed class OutputFolderTests
         Assert.Contains("is the input", Assert.Throws<BadInputException>(() => OutputFolder.Claim(input, "wiki", [input])).Message);
         Assert.Contains("lies inside the input", Assert.Throws<BadInputException>(() => OutputFolder.Claim(Path.Combine(input, "site"), "wiki", [input])).Message);
         Assert.Contains("holds the input", Assert.Throws<BadInputException>(() => OutputFolder.Claim(temp.Path, "wiki", [Path.Combine(input, "step_1")])).Message);
+        OutputFolder.Check(temp.File("induction"), "discover", ["induction", "zoo:planted-induction"]); // names, not paths
+
         string link = temp.File("link");
         Directory.CreateSymbolicLink(link, input);
         Assert.Contains("is the input", Assert.Throws<BadInputException>(() => OutputFolder.Claim(link, "wiki", [input])).Message);
