@@ -1,10 +1,13 @@
+using Xunit;
+
 namespace CircuitFinder.Tests;
 
 /// <summary>
 /// Where the real (non-fixture) model checkpoints live, if this machine has them: the folder named
 /// by the environment variable <c>CIRCUITFINDER_REAL_MODELS</c>, else <c>../shared/realmodels</c>
-/// beside the repository root (the folder holding CircuitFinder.sln). Tests that need them return
-/// early, saying why, when <see cref="Folder"/> is null.
+/// beside the repository root (the folder holding CircuitFinder.sln). Tests that need them are
+/// <c>[SkippableFact]</c>s that call <see cref="Require"/>: where the models are absent they are reported as skipped,
+/// with the reason, never as passed.
 /// </summary>
 public static class RealModels
 {
@@ -25,6 +28,14 @@ public static class RealModels
 
         var path = Path.Combine(Folder, relativePath);
         return System.IO.File.Exists(path) || Directory.Exists(path) ? path : null;
+    }
+
+    /// <summary>The full path of <paramref name="relativePath"/> inside <see cref="Folder"/>; skips the calling test, saying why, when it is absent.</summary>
+    public static string Require(string relativePath)
+    {
+        var path = File(relativePath);
+        Skip.If(path is null, SkipReason);
+        return path!;
     }
 
     /// <summary>A sentence for the test log saying why real-model tests did not run.</summary>

@@ -26,7 +26,7 @@ public static class CircuitFinderCli
         {
             foreach (var error in parse.Errors)
             {
-                stderr.WriteLine($"error: {error.Message}");
+                stderr.WriteLine($"error: {TerminalText.OneLine(error.Message)}");
             }
 
             stderr.WriteLine("(run with --help for usage)");

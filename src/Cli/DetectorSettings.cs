@@ -34,6 +34,9 @@ public sealed class DetectorSettings
         }
     }
 
+    /// <summary>The files these options read (pattern files, an IOI task file), for the output checks.</summary>
+    public IReadOnlyList<string?> Inputs(ParseResult parse) => [parse.GetValue(IoiTask), .. parse.GetValue(Patterns) ?? []];
+
     public DetectorOptions Options(ParseResult parse)
     {
         int sequences = parse.GetValue(Sequences);

@@ -8,37 +8,8 @@ namespace CircuitFinder.Cli;
 /// <summary>Writes a discovery report: circuit.json and circuit.dot atomically, and circuit.svg when Graphviz' <c>dot</c> runs.</summary>
 public static class ReportFiles
 {
-    /// <summary>
-    /// Checks <paramref name="folder"/> can be created and written, before any long work, naming it otherwise; folders
-    /// created for the check are removed again, so a run that fails later leaves nothing behind.
-    /// </summary>
-    public static void EnsureWritable(string folder)
-    {
-        var created = new List<string>();
-        try
-        {
-            for (var dir = new DirectoryInfo(Path.GetFullPath(folder)); dir is not null && !dir.Exists; dir = dir.Parent)
-            {
-                created.Add(dir.FullName);
-            }
-
-            Directory.CreateDirectory(folder);
-            string probe = Path.Combine(folder, $".write-test.{Guid.NewGuid():N}.tmp");
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw new BadInputException($"--out {folder}: cannot write there ({e.Message})", e);
-        }
-        finally
-        {
-            foreach (var dir in created.Where(Directory.Exists))
-            {
-                Directory.Delete(dir);
-            }
-        }
-    }
+    /// <summary>The file ACDC and the hybrid save their progress in, inside <c>--out</c>.</summary>
+    public const string Checkpoint = "acdc-checkpoint.json";
 
     public static IReadOnlyList<string> Write(string folder, DiscoveryRecord report)
     {

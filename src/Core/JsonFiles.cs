@@ -25,8 +25,11 @@ public static class JsonFiles
     /// <summary>Writes <see cref="Format"/> of <paramref name="json"/> and a final newline to <paramref name="path"/> atomically.</summary>
     public static void WriteIndented(string path, JToken json) => AtomicFile.WriteAllText(path, Format(json) + "\n");
 
-    /// <summary>Reads a JSON object file; a missing or malformed file is a <see cref="BadInputException"/> naming it.</summary>
-    public static JObject ReadObject(string path)
+    /// <summary>
+    /// Reads a JSON object file of at most <paramref name="limit"/> bytes (a regular file: <see cref="InputFile"/>); a missing,
+    /// special, oversized or malformed file is a <see cref="BadInputException"/> naming it.
+    /// </summary>
+    public static JObject ReadObject(string path, long limit = InputFile.DataLimit)
     {
         if (!File.Exists(path))
         {
@@ -35,7 +38,7 @@ public static class JsonFiles
 
         try
         {
-            return JObject.Parse(File.ReadAllText(path));
+            return JObject.Parse(InputFile.ReadAllText(path, limit));
         }
         catch (JsonReaderException e)
         {

@@ -24,7 +24,7 @@ public static class CircuitFileReader
             throw new BadInputException($"{path}: no such file");
         }
 
-        string text = File.ReadAllText(path);
+        string text = InputFile.ReadAllText(path);
         JToken? json = null;
         string trimmed = text.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('['))

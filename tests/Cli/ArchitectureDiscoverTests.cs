@@ -27,15 +27,10 @@ public sealed class ArchitectureDiscoverTests(ITestOutputHelper output)
         Assert.Equal(fixture == "pythia-tiny" ? "huggingface-gpt-neox" : "huggingface-gpt-neo", (string?)json["model"]!["layout"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Discover_finds_a_faithful_name_copying_circuit_in_stories260k()
     {
-        var model = RealModels.File("stories260k-hf");
-        if (model is null)
-        {
-            output.WriteLine($"skipped: {RealModels.SkipReason}");
-            return;
-        }
+        var model = RealModels.Require("stories260k-hf");
 
         using var folder = new TemporaryFolder();
         var run = CliRun.Of("discover", "--model", model, "--task", "name-copy", "--n", "16", "--method", "eap-ig", "--edges", "100",

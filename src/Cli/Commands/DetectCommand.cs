@@ -40,7 +40,7 @@ public static class DetectCommand
                 string? path = parse.GetValue(outFile);
                 if (path is not null)
                 {
-                    ReportFiles.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                    OutputFile.Check(path, [parse.GetValue(model.Model), parse.GetValue(model.Weights), .. settings.Inputs(parse)]);
                 }
 
                 using var loaded = model.Load(parse);

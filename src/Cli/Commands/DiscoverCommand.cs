@@ -10,7 +10,8 @@ namespace CircuitFinder.Cli.Commands;
 /// <c>circuitfinder discover --model M --task T --method acdc|eap|eap-ig|hybrid [--threshold τ | --edges K | --budget P]
 /// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] [--resume] --out DIR</c>: writes
 /// circuit.json, circuit.dot and, where Graphviz is installed, circuit.svg; ACDC and the hybrid save progress in
-/// DIR/acdc-checkpoint.json, which <c>--resume</c> continues from (to the identical circuit).
+/// DIR/acdc-checkpoint.json, which <c>--resume</c> continues from (to the identical circuit) and <c>--restart</c> discards.
+/// DIR is claimed before any work (<see cref="OutputFolder"/>): new, empty, or discover's own earlier output.
 /// The command parses the options, runs a <see cref="DiscoveryRun"/>, writes the files and prints a one-line summary.
 /// </summary>
 public static class DiscoverCommand
@@ -34,11 +35,12 @@ public static class DiscoverCommand
         var fixedScreen = new Option<bool>("--fixed-screen") { Description = "hybrid: keep the starting screen even when the edges left out fail ACDC's test (the certificate says so)" };
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
         var resume = new Option<bool>("--resume") { Description = "ACDC/hybrid: continue an interrupted run from --out/acdc-checkpoint.json" };
+        var restart = new Option<bool>("--restart") { Description = "Discard an unfinished run's checkpoint in --out and start over" };
         var batchSize = new Option<int?>("--batch") { Description = "Prompts per batch (default: all at once); smaller batches use less memory" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
         model.AddTo(command);
-        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, fixedScreen, batchSize, outDir, resume, checkpointEvery })
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
         {
             command.Add(o);
         }
@@ -64,23 +66,25 @@ public static class DiscoverCommand
                     ScreenMinimum = parse.GetValue(screenMin),
                     FixedScreen = parse.GetValue(fixedScreen),
                     BatchSize = parse.GetValue(batchSize),
-                    CheckpointPath = Path.Combine(folder, "acdc-checkpoint.json"),
+                    CheckpointPath = Path.Combine(folder, ReportFiles.Checkpoint),
                     CheckpointEvery = parse.GetValue(checkpointEvery),
                     Resume = parse.GetValue(resume),
+                    Restart = parse.GetValue(restart),
                 });
-                ReportFiles.EnsureWritable(folder);
+                using var output = OutputFolder.Claim(folder, "discover", [parse.GetValue(model.Model), parse.GetValue(model.Weights), parse.GetValue(task)]);
                 using var loaded = model.Load(parse);
                 var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
                 double load = clock.Elapsed.TotalSeconds;
+                if (run.Algorithm.Traits.Checkpoints)
+                {
+                    output.MarkInPlace(ReportFiles.Checkpoint); // the checkpoint lives in --out itself, so a killed run can resume
+                }
 
                 var record = ConsoleProgress.Run($"discover ({run.Algorithm.Name})", parse.GetValue(GlobalOptions.Quiet), progress =>
                     run.Run(loaded, dataset, new SynchronousProgress<DiscoveryProgress>(p => progress.Report(($"{p.Done}/{p.Total} edges tested, circuit {p.CircuitEdges} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
                 record = record with { Timings = new Dictionary<string, double>(record.Timings) { ["load"] = load, ["total"] = clock.Elapsed.TotalSeconds } };
-                var written = ReportFiles.Write(folder, record);
-                if (File.Exists(run.Settings.CheckpointPath))
-                {
-                    File.Delete(run.Settings.CheckpointPath); // the run finished: nothing left to resume
-                }
+                var written = ReportFiles.Write(output.Staging, record).Select(f => Path.Combine(folder, Path.GetFileName(f))).ToList();
+                output.Commit(); // the new report replaces the folder, checkpoint included: nothing is left to resume
 
                 stderr.WriteLine(
                     $"{record.Method}: {record.Circuit.Count} of {record.Graph.Edges.Count} edges, faithfulness {record.Faithfulness:F3}; wrote {string.Join(", ", written)}");
@@ -94,6 +98,7 @@ public static class DiscoverCommand
                 {
                     stderr.WriteLine($"warning: {warning}");
                 }
+
                 return ExitCodes.Success;
             },
             parse.GetValue(GlobalOptions.Verbose),

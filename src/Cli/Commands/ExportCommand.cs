@@ -26,6 +26,11 @@ public static class ExportCommand
                 }
 
                 string path = parse.GetValue(file)!;
+                if (parse.GetValue(outFile) is { } target)
+                {
+                    OutputFile.Check(target, [path]);
+                }
+
                 var json = JsonFiles.ReadObject(path);
                 JObject exported;
                 try

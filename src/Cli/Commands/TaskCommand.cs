@@ -57,6 +57,7 @@ public static class TaskCommand
                 }
 
                 string path = parse.GetValue(output)!;
+                OutputFile.Check(path, [parse.GetValue(model.Model), parse.GetValue(model.Weights)]);
                 using var loaded = LoadIfGiven(model, parse);
                 var (tokenizer, dVocab) = Vocabulary(loaded);
                 var dataset = generator!.Generate(n, parse.GetValue(seed), tokenizer, dVocab);

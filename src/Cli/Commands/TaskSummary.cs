@@ -51,14 +51,15 @@ internal static class TaskSummary
 
     public static void Print(JObject summary, TextWriter stdout)
     {
-        stdout.WriteLine($"task {summary["name"]} ({summary["file"]})");
+        static string E(JToken? value) => TerminalText.Escape(value?.ToString() ?? string.Empty); // names and labels come from the file
+        stdout.WriteLine($"task {E(summary["name"])} ({E(summary["file"])})");
         stdout.WriteLine($"  prompts:      {summary["prompt_count"]} ({summary["dropped"]} dropped)");
-        stdout.WriteLine($"  metric:       {summary["metric"]}");
-        stdout.WriteLine($"  tokenizer:    {(summary["tokenizer"] is JValue { Value: string t } ? t : "(token ids)")}");
+        stdout.WriteLine($"  metric:       {E(summary["metric"])}");
+        stdout.WriteLine($"  tokenizer:    {(summary["tokenizer"] is JValue { Value: string t } ? TerminalText.Escape(t) : "(token ids)")}");
         stdout.WriteLine($"  content hash: {summary["content_hash"]}");
         if (summary["seq_labels"] is JArray labels)
         {
-            stdout.WriteLine($"  seq_labels:   {string.Join(" ", labels.Values<string>())}");
+            stdout.WriteLine($"  seq_labels:   {TerminalText.Escape(string.Join(" ", labels.Values<string>()))}");
         }
 
         foreach (var example in (JArray)summary["prompts"]!)
@@ -71,7 +72,7 @@ internal static class TaskSummary
             Line(stdout, "wrong", example, "wrong_answers", "wrong_answer_tokens");
             if (example["word_positions"] is JObject { Count: > 0 } words)
             {
-                stdout.WriteLine($"  words:   {string.Join(", ", words.Properties().Select(p => $"{p.Name}={p.Value}"))}");
+                stdout.WriteLine($"  words:   {TerminalText.Escape(string.Join(", ", words.Properties().Select(p => $"{p.Name}={p.Value}")))}");
             }
         }
     }

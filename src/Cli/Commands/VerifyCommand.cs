@@ -103,9 +103,11 @@ public static class VerifyCommand
                     BootstrapSamples = parse.GetValue(bootstrap),
                 });
                 string? folder = parse.GetValue(outDir);
-                if (folder is not null)
+                string?[] inputs = [parse.GetValue(model.Model), parse.GetValue(model.Weights), parse.GetValue(task), circuitPath, truthPath, .. hypotheses];
+                using var output = folder is null ? null : OutputFolder.Claim(folder, "verify", inputs);
+                if (parse.GetValue(merge))
                 {
-                    ReportFiles.EnsureWritable(folder);
+                    OutputFile.Check(circuitPath!, option: "--merge");
                 }
 
                 using var loaded = model.Load(parse);
@@ -124,11 +126,11 @@ public static class VerifyCommand
                 record = record with { Timings = new Dictionary<string, double>(record.Timings) { ["load"] = load, ["total"] = clock.Elapsed.TotalSeconds } };
                 var verification = VerificationJson.Write(record);
                 var written = new List<string>();
-                if (folder is not null)
+                if (output is not null)
                 {
-                    string target = Path.Combine(folder, "verification.json");
-                    AtomicFile.WriteAllText(target, JsonFiles.Format(verification) + "\n");
-                    written.Add(target);
+                    AtomicFile.WriteAllText(output.File("verification.json"), JsonFiles.Format(verification) + "\n");
+                    output.Commit();
+                    written.Add(Path.Combine(folder!, "verification.json"));
                 }
 
                 if (parse.GetValue(merge) && file is not null)

@@ -42,19 +42,21 @@ public static class WikiCommand
                 var detectors = settings.Select(parse);
                 var options = settings.Options(parse);
                 string folder = parse.GetValue(outDir)!;
-                ReportFiles.EnsureWritable(folder);
+                bool sharded = parse.GetValue(shard) is not null;
+                string?[] inputs = [familyFolder, .. members.Entries.Select(e => e.Source), .. settings.Inputs(parse)];
+                using var output = OutputFolder.Claim(folder, sharded ? WikiShardFile.OutputKind : WikiSite.OutputKind, inputs);
                 var computed = ConsoleProgress.Run(
                     "wiki", parse.GetValue(GlobalOptions.Quiet), progress => WikiBuild.Scan(members, part, detectors, options, parse.GetValue(title), progress));
                 var result = new WikiShard(computed, members.Names, part.Index, part.Count);
-                if (parse.GetValue(shard) is not null)
+                if (sharded)
                 {
-                    string file = WikiShardFile.Write(folder, result);
+                    string file = WikiShardFile.Write(output, result);
                     stderr.WriteLine($"wiki: shard {part}: {computed.Models.Count} of {members.Entries.Count} models; wrote {file}");
                     return ExitCodes.Success;
                 }
 
                 var site = WikiMerge.Single(result);
-                WikiSite.Write(folder, site);
+                WikiSite.Write(output, site);
                 stderr.WriteLine($"wiki: {site.Models.Count} models; wrote {Path.Combine(folder, "index.html")}");
                 return ExitCodes.Success;
             },
@@ -75,10 +77,11 @@ public static class WikiCommand
             () =>
             {
                 string folder = parse.GetValue(outDir)!;
-                ReportFiles.EnsureWritable(folder);
-                var parts = parse.GetValue(shards)!.Select(WikiShardFile.Read).ToList();
+                var given = parse.GetValue(shards)!;
+                using var output = OutputFolder.Claim(folder, WikiSite.OutputKind, given);
+                var parts = given.Select(WikiShardFile.Read).ToList();
                 var site = WikiMerge.Merge(parts);
-                WikiSite.Write(folder, site);
+                WikiSite.Write(output, site);
                 stderr.WriteLine($"wiki merge: {parts.Count} shards, {site.Models.Count} models; wrote {Path.Combine(folder, "index.html")}");
                 return ExitCodes.Success;
             },

@@ -60,6 +60,11 @@ public static class ZooCommand
             () =>
             {
                 string requested = parse.GetValue(name)!;
+                if (parse.GetValue(outFile) is { } target)
+                {
+                    OutputFile.Check(target);
+                }
+
                 var zoo = ZooCatalog.Get(requested.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal) ? requested[ZooCatalog.Prefix.Length..] : requested);
                 if (!zoo.HasGroundTruth)
                 {

@@ -36,10 +36,7 @@ public static class ZooTrainCommand
                 }
 
                 string folder = parse.GetValue(output)!;
-                if (File.Exists(folder))
-                {
-                    throw new BadInputException($"--out {folder}: is a file, expected a folder");
-                }
+                OutputFolder.Check(folder, ToyTrainer.OutputKind); // before any work; the trainer claims it again to write
 
                 var options = new TrainingOptions { Seed = parse.GetValue(seed), Steps = stepCount, SaveCheckpoints = !parse.GetValue(noCheckpoints) };
                 bool quiet = parse.GetValue(GlobalOptions.Quiet);

@@ -27,7 +27,7 @@ public static partial class CustomPattern
         JToken json;
         try
         {
-            json = JToken.Parse(File.ReadAllText(path));
+            json = JToken.Parse(InputFile.ReadAllText(path));
         }
         catch (JsonReaderException e)
         {

@@ -34,7 +34,7 @@ public static class CheckpointReader
     private static bool StartsWithZipMagic(string path)
     {
         Span<byte> magic = stackalloc byte[4];
-        using var file = File.OpenRead(path);
+        using var file = InputFile.OpenRead(path);
         return file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PK\x03\x04"u8);
     }
 }

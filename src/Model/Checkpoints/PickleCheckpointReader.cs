@@ -25,7 +25,7 @@ public static class PickleCheckpointReader
             throw new BadInputException($"{path}: checkpoint file not found");
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var file = InputFile.OpenRead(path);
         EnsureZip(file, path);
         ScanPickles(file, path);
         file.Position = 0;

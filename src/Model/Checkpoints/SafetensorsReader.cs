@@ -67,7 +67,7 @@ public static class SafetensorsReader
 
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return InputFile.OpenRead(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

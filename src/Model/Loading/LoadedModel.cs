@@ -46,7 +46,7 @@ public sealed class LoadedModel : IDisposable
 
     private static string HashFile(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

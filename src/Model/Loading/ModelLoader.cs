@@ -57,7 +57,7 @@ public static class ModelLoader
                 : $"{folder}: no recognisable checkpoint (expected config.json with model.safetensors, pytorch_model.bin or model_final.pth)");
         }
 
-        var json = JsonFiles.ReadObject(configPath);
+        var json = JsonFiles.ReadObject(configPath, InputFile.ConfigLimit);
         var layout = Layouts.FirstOrDefault(l => l.Recognises(json)) ?? throw Unrecognised(configPath, json);
         using var converted = layout.Read(folder, json, explicitWeights);
         weightsFile = converted.WeightsFile;

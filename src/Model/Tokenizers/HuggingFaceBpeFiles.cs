@@ -32,7 +32,7 @@ internal static class HuggingFaceBpeFiles
 
         var merges = new List<(string, string)>();
         var lineNumber = 0;
-        foreach (var raw in File.ReadLines(path))
+        foreach (var raw in InputFile.ReadAllLines(path))
         {
             lineNumber++;
             var line = raw.TrimEnd('\r');

@@ -73,7 +73,7 @@ public sealed class ScoredPieceTokenizer : ITokenizer
         JObject json;
         try
         {
-            json = JObject.Parse(File.ReadAllText(path));
+            json = JObject.Parse(InputFile.ReadAllText(path));
         }
         catch (Newtonsoft.Json.JsonReaderException e)
         {

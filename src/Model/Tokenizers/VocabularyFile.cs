@@ -16,7 +16,7 @@ internal static class VocabularyFile
 
         try
         {
-            using var text = File.OpenText(path);
+            using var text = new StringReader(InputFile.ReadAllText(path));
             using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None };
             var token = JToken.ReadFrom(reader);
             if (reader.Read() && reader.TokenType != JsonToken.Comment)

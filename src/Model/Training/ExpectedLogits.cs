@@ -40,7 +40,7 @@ public static class ExpectedLogits
     public static IReadOnlyList<(int[] Tokens, Tensor Logits)> Read(string folder)
     {
         string jsonPath = Path.Combine(folder, JsonFile);
-        var json = JObject.Parse(File.ReadAllText(jsonPath));
+        var json = JObject.Parse(InputFile.ReadAllText(jsonPath));
         var sequences = (json["sequences"] as JArray ?? throw new BadInputException($"{jsonPath}: missing 'sequences'"))
             .Select(s => s.Values<int>().ToArray()).ToList();
         using var tensors = SafetensorsReader.Read(Path.Combine(folder, TensorFile));

@@ -10,10 +10,14 @@ namespace CircuitFinder.Model.Training;
 /// <summary>
 /// Trains a toy recipe from scratch with AdamW (linear warmup, cosine decay to 10%, gradient clipping), seeded: the
 /// same seed, step count and thread count give the same weights. Writes the final model, <c>training.json</c>,
-/// <c>expected.json</c>/<c>expected.safetensors</c> and log-spaced <c>checkpoints/step_{n}/</c> into a folder.
+/// <c>expected.json</c>/<c>expected.safetensors</c> and log-spaced <c>checkpoints/step_{n}/</c> into a folder, claimed
+/// as an <see cref="OutputFolder"/> (new, empty or an earlier training output; written aside, then swapped in).
 /// </summary>
 public static class ToyTrainer
 {
+    /// <summary>The command whose output a training folder is, as its output marker records it.</summary>
+    public const string OutputKind = "zoo train";
+
     public const int IoiEvaluationPrompts = 1000;
     public const int IoiEvaluationSeed = 1_000_003;
     private const int SmoothingWindow = 50;
@@ -34,9 +38,12 @@ public static class ToyTrainer
             set_num_threads(threads);
         }
 
+        using var output = outFolder is null ? null : OutputFolder.Claim(outFolder, OutputKind);
         try
         {
-            return Run(recipe, options, steps, outFolder, progress);
+            var report = Run(recipe, options, steps, output?.Staging, progress);
+            output?.Commit();
+            return report;
         }
         finally
         {

@@ -24,7 +24,7 @@ public sealed class TrainedZooModel : IZooModel
         _config = new Lazy<HookedTransformerConfig>(() =>
         {
             string path = Path.Combine(_folder.Value, "config.json");
-            return ConfigJson.FromTransformerLens(JsonFiles.ReadObject(path), path);
+            return ConfigJson.FromTransformerLens(JsonFiles.ReadObject(path, InputFile.ConfigLimit), path);
         });
         _vocabulary = new Lazy<IReadOnlyList<string>>(() => PlainVocabularyTokenizer.Load(Path.Combine(_folder.Value, "vocab.json")).Tokens);
     }

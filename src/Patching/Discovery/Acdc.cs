@@ -40,15 +40,24 @@ public sealed class Acdc : IDiscoveryAlgorithm
         int tests = 0, start = 0;
         double current;
         var saved = options is { Resume: true, CheckpointPath: { } resumeFrom } ? AcdcCheckpoint.Load(resumeFrom) : null;
-        if (saved is not null && saved.Fingerprint == options.Fingerprint)
+        if (saved is not null)
         {
-            ablated.UnionWith(saved.Ablated.Select(graph.ParseEdge));
-            foreach (var (id, score) in saved.Scores)
+            string path = options.CheckpointPath!;
+            var differences = AcdcCheckpoint.Differences(saved.Fingerprint, options.Fingerprint);
+            if (differences.Count > 0)
             {
-                scores[graph.ParseEdge(id)] = score;
+                throw new BadInputException($"{path}: a checkpoint of another run ({string.Join("; ", differences)}); give --restart to discard it");
+            }
+
+            var (savedAblated, savedScores) = saved.Validate(graph, order.Count, path);
+            ablated.UnionWith(savedAblated);
+            foreach (var (edge, score) in savedScores)
+            {
+                scores[edge] = score;
             }
 
             (start, tests, current) = (saved.NextIndex, saved.Tests, saved.Current);
+            AtomicFile.DeleteLeftovers(path); // a write the kill interrupted
         }
         else
         {

@@ -30,9 +30,12 @@ public sealed record DiscoveryOptions
     /// <summary>ACDC: save progress after this many edge tests.</summary>
     public int CheckpointEvery { get; init; } = 200;
 
-    /// <summary>ACDC: continue from <see cref="CheckpointPath"/> when it holds a checkpoint of the same run.</summary>
+    /// <summary>ACDC: continue from <see cref="CheckpointPath"/> where it holds a checkpoint; one of another run is bad input.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Identifies the run (model, task, method, parameters): a checkpoint of another run is never resumed.</summary>
+    /// <summary>
+    /// Identifies the run as <c>key=value</c> pairs joined by <c>|</c> (model weights, task, method, parameters): a checkpoint
+    /// of another run is never resumed, and <see cref="AcdcCheckpoint.Differences"/> names the keys that differ.
+    /// </summary>
     public string Fingerprint { get; init; } = string.Empty;
 }

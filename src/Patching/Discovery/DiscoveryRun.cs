@@ -63,6 +63,17 @@ public sealed class DiscoveryRun
         {
             throw new BadInputException($"--checkpoint-every must be positive, got {settings.CheckpointEvery}");
         }
+
+        if (settings.Resume && settings.Restart)
+        {
+            throw new BadInputException("--resume and --restart: choose one");
+        }
+
+        if (settings.CheckpointPath is { } checkpoint && !settings.Resume && !settings.Restart && File.Exists(checkpoint))
+        {
+            throw new BadInputException(
+                $"{checkpoint}: an unfinished run's checkpoint is there; give --resume to continue it or --restart to discard it");
+        }
     }
 
     public DiscoverySettings Settings { get; }
@@ -92,8 +103,18 @@ public sealed class DiscoveryRun
             CheckpointPath = Algorithm.Traits.Checkpoints ? s.CheckpointPath : null,
             CheckpointEvery = s.CheckpointEvery,
             Resume = s.Resume,
-            Fingerprint = Fingerprint(loaded, dataset, metricKey),
+            Fingerprint = Fingerprint(loaded, dataset),
         };
+        if (s.Resume && s.CheckpointPath is { } resumeFrom && AcdcCheckpoint.Load(resumeFrom) is { } saved)
+        {
+            var differences = AcdcCheckpoint.Differences(saved.Fingerprint, options.Fingerprint);
+            if (!Algorithm.Traits.Checkpoints || differences.Count > 0)
+            {
+                throw new BadInputException(
+                    $"{resumeFrom}: a checkpoint of another run ({(Algorithm.Traits.Checkpoints ? string.Join("; ", differences) : $"--method {Algorithm.Name} keeps no checkpoints")}); give --restart to discard it");
+            }
+        }
+
         var config = loaded.Model.Config;
         using var batch = TaskBatch.From(dataset);
         var graph = ModelGraph.Build(config, s.Level);
@@ -146,22 +167,27 @@ public sealed class DiscoveryRun
     /// <summary>The version every report records (the libraries and the command share it).</summary>
     public static string ToolVersion => typeof(DiscoveryRun).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>Identifies the run (model, task, method, every parameter that changes the result): a checkpoint of another run is never resumed.</summary>
-    private string Fingerprint(LoadedModel loaded, TaskDataset dataset, string metricKey) => string.Join(
-        '|',
-        loaded.WeightsSha256,
-        dataset.ContentHash,
-        Settings.Method,
-        metricKey,
-        Settings.Ablation,
-        GraphLevels.Name(Settings.Level),
-        Settings.Seed,
-        Settings.BatchSize,
-        Settings.Threshold?.ToString("R", CultureInfo.InvariantCulture),
-        Settings.IgSteps,
-        Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture),
-        Settings.ScreenMinimum,
-        Settings.FixedScreen);
+    /// <summary>
+    /// Identifies the run on <paramref name="loaded"/> and <paramref name="dataset"/> (model weights, task, method, every
+    /// parameter that changes the result) as <c>key=value</c> pairs joined by <c>|</c>: a checkpoint of another run is
+    /// never resumed, and the keys that differ are named.
+    /// </summary>
+    public string Fingerprint(LoadedModel loaded, TaskDataset dataset) => string.Join('|', new (string Key, object? Value)[]
+    {
+        ("model weights sha256", loaded.WeightsSha256),
+        ("task content hash", dataset.ContentHash),
+        ("method", Settings.Method),
+        ("metric", MetricFor(dataset)),
+        ("ablation", Settings.Ablation),
+        ("level", GraphLevels.Name(Settings.Level)),
+        ("seed", Settings.Seed),
+        ("batch", Settings.BatchSize),
+        ("threshold", Settings.Threshold?.ToString("R", CultureInfo.InvariantCulture)),
+        ("ig steps", Settings.IgSteps),
+        ("screen fraction", Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture)),
+        ("screen minimum", Settings.ScreenMinimum),
+        ("fixed screen", Settings.FixedScreen),
+    }.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
 
     private static T Catalog<T>(Func<T> create, string option)
     {

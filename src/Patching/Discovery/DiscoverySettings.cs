@@ -8,7 +8,7 @@ namespace CircuitFinder.Patching.Discovery;
 /// <see cref="BudgetPercent"/>; threshold-test methods take a threshold only), the metric (null: the method's default,
 /// else the task's), the ablation, the graph level, the seed for generated noise, EAP-IG steps, the hybrid's screening
 /// fraction, prompts per batch (null: all at once), and for checkpointing methods where and how often to save progress
-/// and whether to resume.
+/// and whether to resume or restart.
 /// </summary>
 public sealed record DiscoverySettings
 {
@@ -46,6 +46,12 @@ public sealed record DiscoverySettings
 
     public int CheckpointEvery { get; init; } = 200;
 
-    /// <summary>Continue from <see cref="CheckpointPath"/> when it holds a checkpoint of the same run.</summary>
+    /// <summary>
+    /// Continue from <see cref="CheckpointPath"/>. A checkpoint of another run (other model, task, method or parameters) is
+    /// bad input naming what differs; so is a checkpoint there at all without <see cref="Resume"/> or <see cref="Restart"/>.
+    /// </summary>
     public bool Resume { get; init; }
+
+    /// <summary>Discard a checkpoint at <see cref="CheckpointPath"/> and start over.</summary>
+    public bool Restart { get; init; }
 }

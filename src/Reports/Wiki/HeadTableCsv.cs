@@ -38,6 +38,7 @@ public static class HeadTableCsv
         return text.ToString();
     }
 
-    private static string Quote(string cell) =>
+    /// <summary>One CSV cell, quoted (RFC 4180) where it holds a comma, quote or line break.</summary>
+    public static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 }

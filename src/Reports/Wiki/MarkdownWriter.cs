@@ -4,7 +4,8 @@ namespace CircuitFinder.Reports.Wiki;
 
 /// <summary>
 /// Renders a <see cref="Page"/> as CommonMark with GitHub tables. Every piece of text is escaped: Markdown punctuation gets
-/// a backslash and <c>&lt; &gt; &amp;</c> become entities, so token strings such as <c>&lt;script&gt;</c> are shown, never parsed.
+/// a backslash and <c>&lt; &gt; &amp;</c> become entities, so token strings such as <c>&lt;script&gt;</c> are shown, never parsed;
+/// link destinations are percent-encoded (<see cref="Destination"/>).
 /// </summary>
 public static class MarkdownWriter
 {
@@ -32,7 +33,7 @@ public static class MarkdownWriter
                     text.Append('\n');
                     break;
                 case Image i:
-                    text.Append("![").Append(Escape(i.Alt)).Append("](").Append(i.Source).Append(")\n\n");
+                    text.Append("![").Append(Escape(i.Alt)).Append("](").Append(Destination(i.Source)).Append(")\n\n");
                     break;
                 case Table t:
                     text.Append("| ").Append(string.Join(" | ", t.Headers.Select(Escape))).Append(" |\n");
@@ -75,6 +76,30 @@ public static class MarkdownWriter
         return result.ToString();
     }
 
+    /// <summary>
+    /// A link destination: every character other than an ASCII letter, digit, <c>/ . _ -</c> is percent-encoded (UTF-8),
+    /// so no destination can close the link, start a title or run into the text.
+    /// </summary>
+    public static string Destination(string href)
+    {
+        ArgumentNullException.ThrowIfNull(href);
+        var result = new StringBuilder(href.Length);
+        foreach (byte b in Encoding.UTF8.GetBytes(href))
+        {
+            char c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-')
+            {
+                result.Append(c);
+            }
+            else
+            {
+                result.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return result.ToString();
+    }
+
     private static string Inlines(IEnumerable<Inline> pieces) => string.Concat(pieces.Select(p =>
     {
         string text = Escape(p.Text);
@@ -83,6 +108,6 @@ public static class MarkdownWriter
             text = "<code>" + text + "</code>";
         }
 
-        return p.Href is null ? text : $"[{text}]({p.Href}{(p.PageLink ? ".md" : string.Empty)})";
+        return p.Href is null ? text : $"[{text}]({Destination(p.Href)}{(p.PageLink ? ".md" : string.Empty)})";
     }));
 }

@@ -6,9 +6,10 @@ namespace CircuitFinder.Reports.Wiki;
 /// <summary>Builds the wiki's pages (index, one per model, one per category) as <see cref="Page"/>s.</summary>
 public static class WikiPages
 {
-    public static Page Index(WikiFamily family, IReadOnlyList<string> slugs, IReadOnlyDictionary<string, string> curves)
+    public static Page Index(WikiFamily family, IReadOnlyList<string> slugs, IReadOnlyDictionary<string, string> curves, IReadOnlyList<string> categorySlugs)
     {
         ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(categorySlugs);
         var columns = family.Models.SelectMany(WikiSite.PlottedColumns).Distinct().ToList();
         var blocks = new List<Block>
         {
@@ -30,9 +31,9 @@ public static class WikiPages
             new Heading(2, "Categories"),
             new Table(
                 ["category", "rule", "heads", "meaning"],
-                family.Categories.Select(c => (IReadOnlyList<Inline>)
+                family.Categories.Select((c, i) => (IReadOnlyList<Inline>)
                 [
-                    Inline.Link(c.Label, $"categories/{c.Label}"),
+                    Inline.Link(c.Label, $"categories/{categorySlugs[i]}"),
                     new(c.Rule),
                     new(family.Models.Sum(t => t.Labels.Count(l => l.Contains(c.Label))).ToString(CultureInfo.InvariantCulture)),
                     new(c.Description),

@@ -61,12 +61,23 @@ public static class WikiShardFile
         }
     }
 
-    /// <summary>Writes <c>FOLDER/shard.json</c> atomically and returns its path.</summary>
+    /// <summary>The command whose output a shard folder is, as its output marker records it.</summary>
+    public const string OutputKind = "wiki --shard";
+
+    /// <summary>Writes <c>FOLDER/shard.json</c> (the folder claimed as an <see cref="OutputFolder"/>, swapped in whole) and returns its path.</summary>
     public static string Write(string folder, WikiShard shard)
     {
-        string path = Path.Combine(folder, FileName);
-        JsonFiles.WriteIndented(path, ToJson(shard));
-        return path;
+        using var output = OutputFolder.Claim(folder, OutputKind);
+        return Write(output, shard);
+    }
+
+    /// <summary>Writes <c>shard.json</c> into <paramref name="output"/> and swaps it into place; returns the file's final path.</summary>
+    public static string Write(OutputFolder output, WikiShard shard)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        JsonFiles.WriteIndented(output.File(FileName), ToJson(shard));
+        output.Commit();
+        return Path.Combine(output.Given, FileName);
     }
 
     /// <summary>
@@ -83,7 +94,7 @@ public static class WikiShardFile
 
         try
         {
-            return (JObject.Parse(File.ReadAllText(file)), file);
+            return (JObject.Parse(InputFile.ReadAllText(file)), file);
         }
         catch (JsonReaderException e)
         {

@@ -5,20 +5,45 @@ namespace CircuitFinder.Reports.Wiki;
 
 /// <summary>
 /// Renders a family into the wiki's files, as relative path → bytes: <c>index.md|html</c>, one page per model
-/// (<c>models/SLUG</c>) and per category (<c>categories/LABEL</c>) in Markdown and HTML, <c>heads.csv</c>,
+/// (<c>models/SLUG</c>) and per category (<c>categories/SLUG</c>) in Markdown and HTML, <c>heads.csv</c>,
 /// <c>heads.json</c>, <c>composition.csv</c>, heat maps <c>img/SLUG-COLUMN.png</c> and, for checkpoints,
-/// <c>img/steps-COLUMN.png</c>. The same family gives the same bytes.
+/// <c>img/steps-COLUMN.png</c>. Every file name made from data (model names, category labels, score columns) is a
+/// <see cref="SafeName"/> slug, collisions resolved; every label is escaped by the writer of its format. The same family
+/// gives the same bytes.
 /// </summary>
 public static class WikiSite
 {
-    /// <summary>Renders <paramref name="family"/> and writes the site to <paramref name="folder"/> (<see cref="SiteFolder"/>).</summary>
-    public static void Write(string folder, WikiFamily family) => SiteFolder.Write(folder, Render(family));
+    /// <summary>The command whose output a site folder is, as its output marker records it (<c>wiki</c> and <c>wiki merge</c> alike).</summary>
+    public const string OutputKind = "wiki";
+
+    /// <summary>Renders <paramref name="family"/> and writes the site to <paramref name="folder"/>, claimed as an <see cref="OutputFolder"/>.</summary>
+    public static void Write(string folder, WikiFamily family)
+    {
+        using var output = OutputFolder.Claim(folder, OutputKind);
+        Write(output, family);
+    }
+
+    /// <summary>Renders <paramref name="family"/> into <paramref name="output"/>'s staging folder and swaps it into place.</summary>
+    public static void Write(OutputFolder output, WikiFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var (path, bytes) in Render(family))
+        {
+            string file = output.File(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, bytes);
+        }
+
+        output.Commit();
+    }
 
     public static IReadOnlyDictionary<string, byte[]> Render(WikiFamily family)
     {
         ArgumentNullException.ThrowIfNull(family);
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         var slugs = Slugs(family.Models);
+        var columnSlugs = ColumnSlugs(family);
+        var categorySlugs = CategorySlugs(family);
         void Page(string path, Page page)
         {
             files[path + ".md"] = Utf8(MarkdownWriter.Write(page));
@@ -31,7 +56,7 @@ public static class WikiSite
             var table = family.Models[m];
             foreach (var column in PlottedColumns(table))
             {
-                string path = $"img/{slugs[m]}-{column}.png";
+                string path = $"img/{slugs[m]}-{columnSlugs[column]}.png";
                 files[path] = WikiPlots.HeatMap(table, column);
                 heatMaps[(m, column)] = path;
             }
@@ -42,13 +67,13 @@ public static class WikiSite
         {
             foreach (var column in family.Models.SelectMany(PlottedColumns).Distinct())
             {
-                string path = $"img/steps-{column}.png";
+                string path = $"img/steps-{columnSlugs[column]}.png";
                 files[path] = WikiPlots.StepCurves(family.Models, column);
                 curves[column] = path;
             }
         }
 
-        Page("index", WikiPages.Index(family, slugs, curves));
+        Page("index", WikiPages.Index(family, slugs, curves, categorySlugs));
         for (int m = 0; m < family.Models.Count; m++)
         {
             int model = m;
@@ -56,9 +81,9 @@ public static class WikiSite
             Page($"models/{slugs[m]}", WikiPages.Model(family, family.Models[m], maps));
         }
 
-        foreach (var category in family.Categories)
+        for (int c = 0; c < family.Categories.Count; c++)
         {
-            Page($"categories/{category.Label}", WikiPages.Category(family, category, slugs));
+            Page($"categories/{categorySlugs[c]}", WikiPages.Category(family, family.Categories[c], slugs));
         }
 
         files["heads.csv"] = Utf8(HeadTableCsv.Write(family.Models));
@@ -67,32 +92,29 @@ public static class WikiSite
         return files;
     }
 
-    /// <summary>File-name-safe, unique slugs for the models, in order (e.g. <c>zoo:attn-only-2l</c> → <c>zoo-attn-only-2l</c>).</summary>
+    /// <summary>
+    /// File-name-safe, unique slugs for the models, in order (e.g. <c>zoo:attn-only-2l</c> → <c>zoo-attn-only-2l</c>; see
+    /// <see cref="SafeName"/>): a model name from a shard file can never name a path outside the site.
+    /// </summary>
     public static IReadOnlyList<string> Slugs(IReadOnlyList<WikiHeadTable> models)
     {
         ArgumentNullException.ThrowIfNull(models);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<string>();
-        foreach (var model in models)
-        {
-            var name = new StringBuilder();
-            foreach (char c in model.Model.ToLowerInvariant())
-            {
-                name.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '-');
-            }
+        return SafeName.Unique(models.Select(m => m.Model), "model");
+    }
 
-            string slug = name.ToString().Trim('-');
-            slug = slug.Length == 0 ? "model" : slug.Length > 60 ? slug[^60..] : slug;
-            string unique = slug;
-            for (int i = 2; !used.Add(unique); i++)
-            {
-                unique = $"{slug}-{i}";
-            }
+    /// <summary>File-name-safe, unique slugs for the category pages, in the categories' order.</summary>
+    public static IReadOnlyList<string> CategorySlugs(WikiFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return SafeName.Unique(family.Categories.Select(c => c.Label), "category");
+    }
 
-            result.Add(unique);
-        }
-
-        return result;
+    /// <summary>File-name-safe slugs, unique within the site, for the score columns that are plotted (heat maps, step curves).</summary>
+    public static IReadOnlyDictionary<string, string> ColumnSlugs(WikiFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        var columns = family.Models.SelectMany(PlottedColumns).Distinct().Order(StringComparer.Ordinal).ToList();
+        return columns.Zip(SafeName.Unique(columns, "score")).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
     }
 
     /// <summary>The columns of a table that have at least one score.</summary>
@@ -107,11 +129,8 @@ public static class WikiSite
             foreach (var pair in table.Pairs)
             {
                 string baseline = table.Baselines.TryGetValue($"{pair.Mode}-composition", out var b) ? b.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
-                string model = table.Model.Contains(',', StringComparison.Ordinal) || table.Model.Contains('"', StringComparison.Ordinal)
-                    ? "\"" + table.Model.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-                    : table.Model;
-                text.Append(model).Append(',').Append(table.Step?.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
-                    .Append(pair.Sender).Append(',').Append(pair.Receiver).Append(',').Append(pair.Mode).Append(',')
+                text.Append(HeadTableCsv.Quote(table.Model)).Append(',').Append(table.Step?.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+                    .Append(HeadTableCsv.Quote(pair.Sender)).Append(',').Append(HeadTableCsv.Quote(pair.Receiver)).Append(',').Append(HeadTableCsv.Quote(pair.Mode)).Append(',')
                     .Append(pair.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',').Append(baseline).Append('\n');
             }
         }

@@ -27,7 +27,7 @@ public static class HypothesisReader
         JObject root;
         try
         {
-            root = JObject.Parse(File.ReadAllText(path));
+            root = JObject.Parse(InputFile.ReadAllText(path));
         }
         catch (JsonReaderException e)
         {

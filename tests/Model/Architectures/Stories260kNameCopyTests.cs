@@ -14,15 +14,10 @@ namespace CircuitFinder.Tests.Model.Architectures;
 /// </summary>
 public sealed class Stories260kNameCopyTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void Given_name_copy_prompts_then_the_model_prefers_the_copied_name_and_some_head_attends_to_it()
     {
-        var folder = RealModels.File("stories260k-hf");
-        if (folder is null)
-        {
-            output.WriteLine($"skipped: {RealModels.SkipReason}");
-            return;
-        }
+        var folder = RealModels.Require("stories260k-hf");
 
         using var loaded = ModelLoader.Load(folder);
         var task = new NameCopyGenerator().Generate(32, seed: 0, loaded.Tokenizer, loaded.Model.Config.DVocab);

@@ -11,7 +11,7 @@ namespace CircuitFinder.Tests.Model.Architectures;
 
 /// <summary>
 /// Karpathy's stories260K (a pretrained Llama with grouped-query attention, from ../shared/realmodels): its reference
-/// logits, its published greedy sample and its tokenizer. Skipped, saying why, where the real models are absent.
+/// logits, its published greedy sample and its tokenizer. Reported as skipped, with the reason, where the real models are absent.
 /// </summary>
 public sealed class Stories260kTests
 {
@@ -19,13 +19,10 @@ public sealed class Stories260kTests
 
     public Stories260kTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
+    [SkippableFact]
     public void Given_stories260k_when_run_unprocessed_then_logits_match_the_reference_within_1e_4()
     {
-        if (Folder() is not { } folder)
-        {
-            return;
-        }
+        string folder = Folder();
 
         using var expected = new FixtureExpectations(folder);
         using var loaded = ModelLoader.Load(folder, new LoadOptions { Processing = ProcessingOptions.None });
@@ -37,13 +34,10 @@ public sealed class Stories260kTests
         ReferenceFixtureTests.AssertClose("logits", expected.Tensors["logits"], loaded.Model.Forward(expected.Tokens), expected.Atol);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Given_stories260k_when_weights_are_processed_then_log_probabilities_stay_within_1e_4()
     {
-        if (Folder() is not { } folder)
-        {
-            return;
-        }
+        string folder = Folder();
 
         using var expected = new FixtureExpectations(folder);
         using var processed = ModelLoader.Load(folder);
@@ -56,13 +50,10 @@ public sealed class Stories260kTests
         Assert.True(diff <= 1e-4, $"processing moved a log-probability by {diff:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Given_stories260k_when_decoding_greedily_from_BOS_then_the_published_sample_comes_back_token_for_token()
     {
-        if (Folder() is not { } folder)
-        {
-            return;
-        }
+        string folder = Folder();
 
         var json = JObject.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
         var reference = ((JArray)json["greedy_from_bos"]!).Select(t => (int)t).ToList();
@@ -77,13 +68,10 @@ public sealed class Stories260kTests
         Assert.Equal(((string)json["greedy_text"]!).TrimStart(' '), text);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Given_the_sample_text_when_tokenized_with_the_scored_pieces_then_the_same_ids_come_back()
     {
-        if (Folder() is not { } folder)
-        {
-            return;
-        }
+        string folder = Folder();
 
         var json = JObject.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
         var reference = ((JArray)json["greedy_from_bos"]!).Select(t => (int)t).ToList();
@@ -95,14 +83,5 @@ public sealed class Stories260kTests
         Assert.Equal(" Lily", tokenizer.TokenToString(tokenizer.Encode(" Lily").Single()));
     }
 
-    private string? Folder()
-    {
-        var folder = RealModels.File("stories260k-hf");
-        if (folder is null)
-        {
-            _output.WriteLine($"skipped: {RealModels.SkipReason}");
-        }
-
-        return folder;
-    }
+    private static string Folder() => RealModels.Require("stories260k-hf");
 }
