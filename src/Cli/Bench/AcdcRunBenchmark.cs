@@ -43,6 +43,8 @@ public static class AcdcRunBenchmark
         ModelName = "gpt2-shaped-4l-256d-random",
     };
 
+    private static List<Edge> Outside(ComputeGraph graph, Circuit circuit) => graph.Edges.Where(e => !circuit.Contains(e)).ToList();
+
     public static JObject Run(int runs, double threshold, IProgress<(string Step, double Fraction)> progress)
     {
         using var model = RandomWeights.CreateModel(SmallGpt2Shape, seed: 0);
@@ -68,12 +70,29 @@ public static class AcdcRunBenchmark
         var acdcProgress = new ActionProgress<DiscoveryProgress>(p => progress.Report(("ACDC run", 0.05 + (0.9 * p.Done / Math.Max(1, p.Total)))));
         var result = new Acdc().Discover(context, acdcProgress);
         double totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        // the adaptive hybrid on the same model, task, metric and τ, its screen starting at 32 edges so that it has to grow
+        progress.Report(("hybrid run", 0.9));
+        long hybridStart = Stopwatch.GetTimestamp();
+        var hybridContext = context with { Options = new DiscoveryOptions { Threshold = threshold, IgSteps = 5, HybridScreenFraction = 0.01, HybridScreenMinimum = 32 } };
+        var hybrid = new HybridDiscovery().Discover(hybridContext);
+        double hybridMs = Stopwatch.GetElapsedTime(hybridStart).TotalMilliseconds;
+        var baselines = context.MetricOf([[], graph.Edges.ToList(), Outside(graph, result.Circuit), Outside(graph, hybrid.Circuit)]);
+        double Faithfulness(double circuit) => (circuit - baselines[1]) / (baselines[0] - baselines[1]);
+
         progress.Report(("plain forward again", 0.95));
         double after = Plain();
         double plainMs = (before + after) / 2;
         progress.Report(("done", 1.0));
         return new JObject
         {
+            ["acdc_run_faithfulness"] = Math.Round(Faithfulness(baselines[2]), 4),
+            ["hybrid_run_rounds"] = new JArray(hybrid.Certificate!.Rounds.Select(r => new JObject { ["edges"] = r.Edges, ["damage"] = Math.Round(r.Damage, 6) })),
+            ["hybrid_run_exact_tests"] = hybrid.ExactTests,
+            ["hybrid_run_circuit_edges"] = hybrid.Circuit.Count,
+            ["hybrid_run_faithfulness"] = Math.Round(Faithfulness(baselines[3]), 4),
+            ["hybrid_run_in_forwards"] = Math.Round(hybridMs / plainMs, 1),
+            ["acdc_run_in_forwards"] = Math.Round(totalMs / plainMs, 1),
             ["acdc_run_model"] = $"{c.NLayers} layers, d_model {c.DModel}, {c.NHeads} heads, d_mlp {c.DMlp}, vocabulary {c.DVocab}, random weights; 16 prompts x 16 tokens; q/k/v graph; resample ablation; KL",
             ["acdc_run_edges"] = graph.Edges.Count,
             ["acdc_run_threshold"] = threshold,

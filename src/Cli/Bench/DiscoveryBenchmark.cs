@@ -22,7 +22,10 @@ namespace CircuitFinder.Cli.Bench;
 /// </summary>
 public static class DiscoveryBenchmark
 {
-    public static JObject Run(int runs, int sampleEdges, double hybridScreen, bool acdcRun, bool hybridRun, IProgress<(string Step, double Fraction)> progress)
+    /// <summary>The largest screen the GPT-2-small-shaped hybrid may grow to in the benchmark.</summary>
+    public const int HybridScreenMaximum = 1024;
+
+    public static JObject Run(int runs, int sampleEdges, double hybridScreen, bool acdcRun, bool hybridRun, bool storiesRun, IProgress<(string Step, double Fraction)> progress)
     {
         // first, before the big model's buffers exist: the small model's complete ACDC run, in the first fifth of the bar
         var outer = progress;
@@ -117,7 +120,9 @@ public static class DiscoveryBenchmark
         if (hybridRun)
         {
             progress.Report(("hybrid", 0.65));
-            var hybridContext = logitDiff with { Options = new DiscoveryOptions { Threshold = 0.01, IgSteps = 5, HybridScreenFraction = hybridScreen } };
+            // the adaptive screen as discover runs it, capped so that a benchmark ends: random weights spread the behaviour over
+            // most edges, so the screen would otherwise grow towards all 32,491 edges
+            var hybridContext = logitDiff with { Options = new DiscoveryOptions { Threshold = 0.01, IgSteps = 5, HybridScreenFraction = hybridScreen, HybridScreenMaximum = HybridScreenMaximum } };
             hybridTime = Measure(() => hybrid = new HybridDiscovery().Discover(hybridContext));
         }
 
@@ -146,11 +151,25 @@ public static class DiscoveryBenchmark
             ["hybrid_in_forwards"] = hybridTime is { } hf ? Math.Round(hf.Forwards, 2) : null,
             ["hybrid_screen_fraction"] = hybridRun ? hybridScreen : null,
             ["hybrid_exact_tests"] = hybrid?.ExactTests,
+            ["hybrid_screen_maximum"] = hybridRun ? HybridScreenMaximum : null,
+            ["hybrid_rounds"] = hybrid?.Certificate is { } certificate ? new JArray(certificate.Rounds.Select(r => new JObject { ["edges"] = r.Edges, ["damage"] = Math.Round(r.Damage, 6) })) : null,
+            ["hybrid_screened_edges"] = hybrid?.Certificate?.ScreenedEdges,
+            ["hybrid_certified"] = hybrid?.Certificate?.Certified,
             ["peak_rss_mib"] = Timing.PeakRssMiB() is { } rss ? Math.Round(rss, 1) : null,
         };
         if (acdc is not null)
         {
             figures.Merge(acdc);
+        }
+
+        // last, after the big model's buffers are gone: the real model, where this machine has it
+        if (storiesRun && StoriesHybridBenchmark.Find() is { } stories)
+        {
+            figures.Merge(StoriesHybridBenchmark.Run(stories, outer));
+        }
+        else
+        {
+            figures["stories_model"] = storiesRun ? "skipped: no stories260k-hf under $CIRCUITFINDER_REAL_MODELS or ../shared/realmodels" : "skipped (--no-stories)";
         }
 
         return figures;

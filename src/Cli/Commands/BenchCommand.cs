@@ -53,8 +53,9 @@ public static class BenchCommand
         var screen = new Option<double>("--screen") { Description = "Fraction of edges the hybrid tests exactly", DefaultValueFactory = _ => 0.002 };
         var noAcdcRun = new Option<bool>("--no-acdc-run") { Description = "Skip the complete ACDC run on the small 4-layer model" };
         var noHybrid = new Option<bool>("--no-hybrid") { Description = "Skip the hybrid run on the GPT-2-small-shaped model" };
+        var noStories = new Option<bool>("--no-stories") { Description = "Skip hybrid against ACDC on the real stories260K model (run only where it is present)" };
         var discovery = new Command("discovery", "ACDC edge-test cost, a complete ACDC run, and EAP / EAP-IG / hybrid wall time, in plain forwards");
-        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun, noHybrid })
+        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun, noHybrid, noStories })
         {
             discovery.Add(o);
         }
@@ -69,7 +70,7 @@ public static class BenchCommand
                     throw new BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
                 }
 
-                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), !parse.GetValue(noHybrid), p));
+                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), !parse.GetValue(noHybrid), !parse.GetValue(noStories), p));
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(JsonFiles.Format(r));
@@ -85,6 +86,7 @@ public static class BenchCommand
                         ? string.Format(inv, "hybrid (screen {0}, {1} exact tests) {2:F0} ms = {3:F2} forwards; peak RSS {4} MiB", (double)r["hybrid_screen_fraction"]!, (int)r["hybrid_exact_tests"]!, (double)r["hybrid_ms"]!, (double)r["hybrid_in_forwards"]!, r["peak_rss_mib"])
                         : $"hybrid: skipped (--no-hybrid); peak RSS {r["peak_rss_mib"]} MiB");
                     PrintAcdcRun(r, stdout);
+                    PrintStories(r, stdout);
                 }
 
                 return ExitCodes.Success;
@@ -149,6 +151,16 @@ public static class BenchCommand
         stdout.WriteLine($"ACDC run on {r["acdc_run_model"]}; tau {((double)r["acdc_run_threshold"]!).ToString("G3", inv)}");
         stdout.WriteLine(string.Format(
             inv,
+            "  acdc {0} forwards, faithfulness {1}; adaptive hybrid (screen from 32 edges: {2}) {3} exact tests, {4} edges, faithfulness {5}, {6} forwards",
+            r["acdc_run_in_forwards"],
+            r["acdc_run_faithfulness"],
+            string.Join(" -> ", ((JArray)r["hybrid_run_rounds"]!).Select(x => x["edges"])),
+            r["hybrid_run_exact_tests"],
+            r["hybrid_run_circuit_edges"],
+            r["hybrid_run_faithfulness"],
+            r["hybrid_run_in_forwards"]));
+        stdout.WriteLine(string.Format(
+            inv,
             "  {0} edges, {1} exact tests, circuit {2} edges; {3:F0} ms (setup {4:F0} ms), plain forward {5:F2} ms: {6:F3} forwards per edge test",
             (int)r["acdc_run_edges"]!,
             (int)r["acdc_run_exact_tests"]!,
@@ -157,6 +169,33 @@ public static class BenchCommand
             (double)r["acdc_run_setup_ms"]!,
             (double)r["acdc_run_plain_forward_ms"]!,
             (double?)r["acdc_run_forwards_per_edge_test"] ?? double.NaN));
+    }
+
+    /// <summary>The lines for the hybrid against ACDC on stories260K (or why it was skipped).</summary>
+    internal static void PrintStories(JObject r, TextWriter stdout)
+    {
+        if (r["stories_edges"] is null)
+        {
+            stdout.WriteLine($"stories260K: {r["stories_model"]}");
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"stories260K: {r["stories_model"]}; {r["stories_edges"]} edges");
+        stdout.WriteLine(string.Format(
+            inv,
+            "  hybrid: screen {0} ({1}), {2} exact tests, {3} edges, faithfulness {4}, {5} forwards; acdc: {6} exact tests, {7} edges, faithfulness {8}, {9} forwards; acdc / hybrid cost {10}x",
+            string.Join(" -> ", ((JArray)r["stories_hybrid_rounds"]!).Select(x => x["edges"])),
+            (bool)r["stories_hybrid_certified"]! ? "certified" : "not certified",
+            r["stories_hybrid_exact_tests"],
+            r["stories_hybrid_circuit_edges"],
+            r["stories_hybrid_faithfulness"],
+            r["stories_hybrid_in_forwards"],
+            r["stories_acdc_exact_tests"],
+            r["stories_acdc_circuit_edges"],
+            r["stories_acdc_faithfulness"],
+            r["stories_acdc_in_forwards"],
+            r["stories_acdc_over_hybrid_cost"]));
     }
 
     private static void PrintForward(JObject r, TextWriter stdout)

@@ -32,6 +32,7 @@ public static class DiscoverCommand
         var igSteps = new Option<int>("--ig-steps") { Description = "EAP-IG integration steps", DefaultValueFactory = _ => 5 };
         var screen = new Option<double>("--screen") { Description = "hybrid: the screen's starting size as a fraction of all edges (it doubles until the edges left out pass ACDC's test together)", DefaultValueFactory = _ => 0.01 };
         var screenMin = new Option<int>("--screen-min") { Description = "hybrid: the screen's smallest starting size, in edges", DefaultValueFactory = _ => 256 };
+        var screenMax = new Option<int?>("--screen-max") { Description = "hybrid: the most edges the screen may grow to (default: all; a screen stopped there is not certified)" };
         var fixedScreen = new Option<bool>("--fixed-screen") { Description = "hybrid: keep the starting screen even when the edges left out fail ACDC's test (the certificate says so)" };
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
         var resume = new Option<bool>("--resume") { Description = "ACDC/hybrid: continue an interrupted run from --out/acdc-checkpoint.json" };
@@ -40,7 +41,7 @@ public static class DiscoverCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
         model.AddTo(command);
-        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, screenMax, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
         {
             command.Add(o);
         }
@@ -64,6 +65,7 @@ public static class DiscoverCommand
                     IgSteps = parse.GetValue(igSteps),
                     ScreenFraction = parse.GetValue(screen),
                     ScreenMinimum = parse.GetValue(screenMin),
+                    ScreenMaximum = parse.GetValue(screenMax),
                     FixedScreen = parse.GetValue(fixedScreen),
                     BatchSize = parse.GetValue(batchSize),
                     CheckpointPath = Path.Combine(folder, ReportFiles.Checkpoint),

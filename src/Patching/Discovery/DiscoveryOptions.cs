@@ -21,6 +21,9 @@ public sealed record DiscoveryOptions
     /// <summary>The hybrid's smallest starting screen in edges.</summary>
     public int HybridScreenMinimum { get; init; } = 256;
 
+    /// <summary>The most edges the hybrid's screen may grow to (null: every edge); a screen stopped there is not certified.</summary>
+    public int? HybridScreenMaximum { get; init; }
+
     /// <summary>Whether the hybrid doubles its screen until the screened-out edges pass ACDC's test together (else it keeps the first).</summary>
     public bool HybridAdaptive { get; init; } = true;
 

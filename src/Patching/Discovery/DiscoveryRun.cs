@@ -54,9 +54,10 @@ public sealed class DiscoveryRun
             throw new BadInputException($"--batch must be a positive number of prompts, got {settings.BatchSize}");
         }
 
-        if (settings.ScreenFraction is <= 0 or > 1 || double.IsNaN(settings.ScreenFraction) || settings.ScreenMinimum < 1)
+        if (settings.ScreenFraction is <= 0 or > 1 || double.IsNaN(settings.ScreenFraction) || settings.ScreenMinimum < 1 || settings.ScreenMaximum is < 1)
         {
-            throw new BadInputException($"--screen must be a fraction in (0, 1] and --screen-min at least 1 edge, got {settings.ScreenFraction.ToString(CultureInfo.InvariantCulture)} and {settings.ScreenMinimum}");
+            throw new BadInputException(
+                $"--screen must be a fraction in (0, 1], --screen-min and --screen-max at least 1 edge, got {settings.ScreenFraction.ToString(CultureInfo.InvariantCulture)}, {settings.ScreenMinimum} and {settings.ScreenMaximum}");
         }
 
         if (settings.CheckpointEvery <= 0)
@@ -99,6 +100,7 @@ public sealed class DiscoveryRun
             IgSteps = s.IgSteps,
             HybridScreenFraction = s.ScreenFraction,
             HybridScreenMinimum = s.ScreenMinimum,
+            HybridScreenMaximum = s.ScreenMaximum,
             HybridAdaptive = !s.FixedScreen,
             CheckpointPath = Algorithm.Traits.Checkpoints ? s.CheckpointPath : null,
             CheckpointEvery = s.CheckpointEvery,
@@ -148,6 +150,7 @@ public sealed class DiscoveryRun
                 ["ig_steps"] = Algorithm.Traits.UsesIgSteps ? s.IgSteps : null,
                 ["screen_fraction"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenFraction : null,
                 ["screen_minimum"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenMinimum : null,
+                ["screen_maximum"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenMaximum : null,
                 ["screen_fixed"] = Algorithm.Traits.UsesScreenFraction ? s.FixedScreen : null,
             },
             Graph = graph,
@@ -186,6 +189,7 @@ public sealed class DiscoveryRun
         ("ig steps", Settings.IgSteps),
         ("screen fraction", Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture)),
         ("screen minimum", Settings.ScreenMinimum),
+        ("screen maximum", Settings.ScreenMaximum),
         ("fixed screen", Settings.FixedScreen),
     }.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
 

@@ -36,6 +36,9 @@ public sealed record DiscoverySettings
     /// <summary>The hybrid's smallest starting screen, in edges.</summary>
     public int ScreenMinimum { get; init; } = 256;
 
+    /// <summary>The most edges the hybrid's screen may grow to (null: every edge).</summary>
+    public int? ScreenMaximum { get; init; }
+
     /// <summary>The hybrid keeps its starting screen instead of doubling it until certified.</summary>
     public bool FixedScreen { get; init; }
 

@@ -47,7 +47,7 @@ public static class DiscoveryWarnings
         {
             return string.Format(
                 CultureInfo.InvariantCulture,
-                "the hybrid's screen was too small ({0} edges kept; ablating the other {1} together did damage {2:G3}, not below τ = {3}); let it grow (drop --fixed-screen) or start it larger (--screen, --screen-min)",
+                "the hybrid's screen was too small ({0} edges kept; ablating the other {1} together did damage {2:G3}, not below τ = {3}); let it grow (drop --fixed-screen, raise --screen-max) or start it larger (--screen, --screen-min)",
                 certificate.ScreenedEdges,
                 record.Graph.Edges.Count - certificate.ScreenedEdges,
                 certificate.ScreenedOutDamage,

@@ -9,7 +9,8 @@ namespace CircuitFinder.Patching.Discovery;
 /// <c>hybrid</c>: EAP-IG ranks every edge by |score|; an adaptive screen keeps the top k and checks the rest with ACDC's
 /// own removal test applied once to all of them together (ablated at once, the damage to the metric relative to the
 /// full model must be below τ), doubling k from max(<see cref="DiscoveryOptions.HybridScreenMinimum"/>,
-/// ⌈<see cref="DiscoveryOptions.HybridScreenFraction"/>·|E|⌉) until it passes or every edge is screened in; ACDC's
+/// ⌈<see cref="DiscoveryOptions.HybridScreenFraction"/>·|E|⌉) until it passes or every edge (or
+/// <see cref="DiscoveryOptions.HybridScreenMaximum"/>) is screened in; ACDC's
 /// exact tests then run on the screened edges only, on top of the screened-out ones (each test resuming on their
 /// recorded run). The result carries the <see cref="ScreenCertificate"/>; scores are the EAP-IG scores for every edge.
 /// </summary>
@@ -26,7 +27,7 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
         var options = context.Options;
         double tau = options.Threshold ?? throw new ArgumentException("hybrid needs ACDC's threshold τ");
         double fraction = options.HybridScreenFraction;
-        if (fraction is <= 0 or > 1 || double.IsNaN(fraction) || options.HybridScreenMinimum < 1)
+        if (fraction is <= 0 or > 1 || double.IsNaN(fraction) || options.HybridScreenMinimum < 1 || options.HybridScreenMaximum is < 1)
         {
             throw new ArgumentException($"the hybrid's screen must start at a fraction in (0, 1] and at least one edge, got {fraction} and {options.HybridScreenMinimum}");
         }
@@ -37,7 +38,8 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
         // ties broken by graph order, so the screen (and with it the circuit) never depends on hashing
         var ranked = graph.Edges.Select((edge, index) => (edge, index)).OrderByDescending(x => Math.Abs(scores[x.edge])).ThenBy(x => x.index).Select(x => x.edge).ToList();
         double full = context.MetricOf([[]])[0];
-        int k = Math.Min(total, Math.Max(options.HybridScreenMinimum, (int)Math.Ceiling(total * fraction)));
+        int cap = Math.Min(total, options.HybridScreenMaximum ?? total);
+        int k = Math.Min(cap, Math.Max(options.HybridScreenMinimum, (int)Math.Ceiling(total * fraction)));
         var rounds = new List<ScreenRound>();
         List<Edge> rest;
         double damage;
@@ -46,12 +48,12 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
             rest = ranked.Skip(k).ToList();
             damage = rest.Count == 0 ? 0 : context.Damage(full, context.MetricOf([rest])[0]);
             rounds.Add(new ScreenRound(k, damage));
-            if (damage < tau || k == total || !options.HybridAdaptive)
+            if (damage < tau || k == cap || !options.HybridAdaptive)
             {
                 break;
             }
 
-            k = Math.Min(total, 2 * k);
+            k = Math.Min(cap, 2 * k);
         }
 
         var screened = ranked.Take(k).ToList();
