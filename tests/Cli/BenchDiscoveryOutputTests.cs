@@ -43,6 +43,7 @@ public sealed class BenchDiscoveryOutputTests
         {
             ["stories_model"] = "stories260K",
             ["stories_edges"] = 2461,
+            ["stories_metric"] = "logit-diff",
             ["stories_hybrid_rounds"] = new JArray(new JObject { ["edges"] = 256 }),
             ["stories_hybrid_certified"] = true,
             ["stories_hybrid_exact_tests"] = 200,
@@ -57,7 +58,7 @@ public sealed class BenchDiscoveryOutputTests
         };
         var output = new StringWriter();
         BenchCommand.PrintStories(figures, output);
-        Assert.Contains("hybrid: screen 256 (certified), 200 exact tests, 70 edges, faithfulness 1.05, 150 forwards; acdc: 988 exact tests, 76 edges, faithfulness 1.066, 1600 forwards; acdc / hybrid cost 10.67x", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("logit-diff: hybrid: screen 256 (certified), 200 exact tests, 70 edges, faithfulness 1.05, 150 forwards; acdc: 988 exact tests, 76 edges, faithfulness 1.066, 1600 forwards; acdc / hybrid cost 10.67x", output.ToString(), StringComparison.Ordinal);
         var skipped = new StringWriter();
         BenchCommand.PrintStories(new JObject { ["stories_model"] = "skipped (--no-stories)" }, skipped);
         Assert.Equal("stories260K: skipped (--no-stories)", skipped.ToString().Trim());

@@ -10,9 +10,9 @@ namespace CircuitFinder.Cli.Bench;
 
 /// <summary>
 /// Part of <c>bench discovery</c> where the real stories260K model is present (<c>$CIRCUITFINDER_REAL_MODELS</c>, else
-/// <c>../shared/realmodels</c> beside the repository): the hybrid at its default settings against ACDC at the same τ,
-/// metric (the task's, logit difference) and ablation on the name-copy task, each run's wall time in plain forwards of
-/// the task's prompts, and both circuits' faithfulness.
+/// <c>../shared/realmodels</c> beside the repository): the hybrid against ACDC at the same τ, metric and ablation on the
+/// name-copy task, with the task's metric and with KL, each run's wall time in plain forwards of the task's prompts, and
+/// both circuits' faithfulness.
 /// </summary>
 public static class StoriesHybridBenchmark
 {
@@ -41,6 +41,10 @@ public static class StoriesHybridBenchmark
         return roots.Select(r => Path.GetFullPath(Path.Combine(r, "stories260k-hf"))).FirstOrDefault(Directory.Exists);
     }
 
+    /// <summary>
+    /// The hybrid against ACDC with the task's metric (logit difference, the hybrid's default) and with KL divergence
+    /// (ACDC's default); keys <c>stories_*</c> for the first, <c>stories_kl_*</c> for the second.
+    /// </summary>
     public static JObject Run(string folder, IProgress<(string Step, double Fraction)> progress)
     {
         using var loaded = ModelLoader.Load(folder);
@@ -48,28 +52,34 @@ public static class StoriesHybridBenchmark
         var dataset = generator!.Generate(Prompts, 0, loaded.Tokenizer, loaded.Model.Config.DVocab);
         progress.Report(("stories260K: plain forward", 0.0));
         double plainSeconds = PlainForwardSeconds(loaded, dataset);
-        progress.Report(("stories260K: hybrid", 0.05));
-        var hybrid = new DiscoveryRun(new DiscoverySettings { Method = "hybrid", Threshold = Threshold }).Run(loaded, dataset);
-        progress.Report(("stories260K: acdc", 0.3));
-        var acdc = new DiscoveryRun(new DiscoverySettings { Method = "acdc", Threshold = Threshold, Metric = hybrid.Task.Metric }).Run(loaded, dataset);
-        double hybridForwards = hybrid.Timings["discover"] / plainSeconds, acdcForwards = acdc.Timings["discover"] / plainSeconds;
-        return new JObject
+        var figures = new JObject
         {
-            ["stories_model"] = $"stories260K (Llama, 5 layers, 8 heads, 4 key/value heads); name-copy, {Prompts} prompts; q/k/v graph; resample; {hybrid.Task.Metric}; tau {Threshold}",
-            ["stories_edges"] = hybrid.Graph.Edges.Count,
+            ["stories_model"] = $"stories260K (Llama, 5 layers, 8 heads, 4 key/value heads); name-copy, {Prompts} prompts; q/k/v graph; resample; tau {Threshold}",
             ["stories_plain_forward_ms"] = Math.Round(plainSeconds * 1000, 2),
-            ["stories_hybrid_rounds"] = new JArray(hybrid.Certificate!.Rounds.Select(r => new JObject { ["edges"] = r.Edges, ["damage"] = Math.Round(r.Damage, 6) })),
-            ["stories_hybrid_certified"] = hybrid.Certificate.Certified,
-            ["stories_hybrid_exact_tests"] = hybrid.ExactTests,
-            ["stories_hybrid_circuit_edges"] = hybrid.Circuit.Count,
-            ["stories_hybrid_faithfulness"] = Math.Round(hybrid.Faithfulness, 4),
-            ["stories_hybrid_in_forwards"] = Math.Round(hybridForwards, 1),
-            ["stories_acdc_exact_tests"] = acdc.ExactTests,
-            ["stories_acdc_circuit_edges"] = acdc.Circuit.Count,
-            ["stories_acdc_faithfulness"] = Math.Round(acdc.Faithfulness, 4),
-            ["stories_acdc_in_forwards"] = Math.Round(acdcForwards, 1),
-            ["stories_acdc_over_hybrid_cost"] = Math.Round(acdcForwards / hybridForwards, 2),
         };
+        foreach (var (prefix, metric, fraction) in new[] { ("stories_", dataset.DefaultMetric, 0.0), ("stories_kl_", "kl", 0.5) })
+        {
+            progress.Report(($"stories260K: hybrid ({metric})", fraction));
+            var hybrid = new DiscoveryRun(new DiscoverySettings { Method = "hybrid", Threshold = Threshold, Metric = metric }).Run(loaded, dataset);
+            progress.Report(($"stories260K: acdc ({metric})", fraction + 0.2));
+            var acdc = new DiscoveryRun(new DiscoverySettings { Method = "acdc", Threshold = Threshold, Metric = metric }).Run(loaded, dataset);
+            double hybridForwards = hybrid.Timings["discover"] / plainSeconds, acdcForwards = acdc.Timings["discover"] / plainSeconds;
+            figures[prefix + "metric"] = metric;
+            figures[prefix + "edges"] = hybrid.Graph.Edges.Count;
+            figures[prefix + "hybrid_rounds"] = new JArray(hybrid.Certificate!.Rounds.Select(r => new JObject { ["edges"] = r.Edges, ["damage"] = Math.Round(r.Damage, 6) }));
+            figures[prefix + "hybrid_certified"] = hybrid.Certificate.Certified;
+            figures[prefix + "hybrid_exact_tests"] = hybrid.ExactTests;
+            figures[prefix + "hybrid_circuit_edges"] = hybrid.Circuit.Count;
+            figures[prefix + "hybrid_faithfulness"] = Math.Round(hybrid.Faithfulness, 4);
+            figures[prefix + "hybrid_in_forwards"] = Math.Round(hybridForwards, 1);
+            figures[prefix + "acdc_exact_tests"] = acdc.ExactTests;
+            figures[prefix + "acdc_circuit_edges"] = acdc.Circuit.Count;
+            figures[prefix + "acdc_faithfulness"] = Math.Round(acdc.Faithfulness, 4);
+            figures[prefix + "acdc_in_forwards"] = Math.Round(acdcForwards, 1);
+            figures[prefix + "acdc_over_hybrid_cost"] = Math.Round(acdcForwards / hybridForwards, 2);
+        }
+
+        return figures;
     }
 
     private static double PlainForwardSeconds(LoadedModel loaded, TaskDataset dataset)

@@ -182,20 +182,24 @@ public static class BenchCommand
 
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine($"stories260K: {r["stories_model"]}; {r["stories_edges"]} edges");
-        stdout.WriteLine(string.Format(
-            inv,
-            "  hybrid: screen {0} ({1}), {2} exact tests, {3} edges, faithfulness {4}, {5} forwards; acdc: {6} exact tests, {7} edges, faithfulness {8}, {9} forwards; acdc / hybrid cost {10}x",
-            string.Join(" -> ", ((JArray)r["stories_hybrid_rounds"]!).Select(x => x["edges"])),
-            (bool)r["stories_hybrid_certified"]! ? "certified" : "not certified",
-            r["stories_hybrid_exact_tests"],
-            r["stories_hybrid_circuit_edges"],
-            r["stories_hybrid_faithfulness"],
-            r["stories_hybrid_in_forwards"],
-            r["stories_acdc_exact_tests"],
-            r["stories_acdc_circuit_edges"],
-            r["stories_acdc_faithfulness"],
-            r["stories_acdc_in_forwards"],
-            r["stories_acdc_over_hybrid_cost"]));
+        foreach (var prefix in new[] { "stories_", "stories_kl_" }.Where(p => r[p + "metric"] is not null))
+        {
+            stdout.WriteLine(string.Format(
+                inv,
+                "  {0}: hybrid: screen {1} ({2}), {3} exact tests, {4} edges, faithfulness {5}, {6} forwards; acdc: {7} exact tests, {8} edges, faithfulness {9}, {10} forwards; acdc / hybrid cost {11}x",
+                r[prefix + "metric"],
+                string.Join(" -> ", ((JArray)r[prefix + "hybrid_rounds"]!).Select(x => x["edges"])),
+                (bool)r[prefix + "hybrid_certified"]! ? "certified" : "not certified",
+                r[prefix + "hybrid_exact_tests"],
+                r[prefix + "hybrid_circuit_edges"],
+                r[prefix + "hybrid_faithfulness"],
+                r[prefix + "hybrid_in_forwards"],
+                r[prefix + "acdc_exact_tests"],
+                r[prefix + "acdc_circuit_edges"],
+                r[prefix + "acdc_faithfulness"],
+                r[prefix + "acdc_in_forwards"],
+                r[prefix + "acdc_over_hybrid_cost"]));
+        }
     }
 
     private static void PrintForward(JObject r, TextWriter stdout)

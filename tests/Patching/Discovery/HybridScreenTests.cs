@@ -96,6 +96,21 @@ public sealed class HybridScreenTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    [Trait("Category", "Slow")]
+    public void Given_stories260k_name_copy_at_default_settings_then_the_hybrid_is_as_faithful_as_ACDC_for_fewer_tests()
+    {
+        var folder = RealModels.Require("stories260k-hf");
+        using var loaded = ModelLoader.Load(folder);
+        var dataset = Generate(loaded, "name-copy", 16);
+        var hybrid = new DiscoveryRun(new DiscoverySettings { Method = "hybrid", Threshold = 0.02 }).Run(loaded, dataset);
+        var acdc = new DiscoveryRun(new DiscoverySettings { Method = "acdc", Threshold = 0.02, Metric = hybrid.Task.Metric }).Run(loaded, dataset);
+        output.WriteLine($"stories260K: hybrid {hybrid.Circuit.Count} edges, faithfulness {hybrid.Faithfulness:F4}, {hybrid.ExactTests} tests, screen {string.Join(" -> ", hybrid.Certificate!.Rounds.Select(r => r.Edges))}; acdc {acdc.Circuit.Count} edges, {acdc.Faithfulness:F4}, {acdc.ExactTests} tests");
+        Assert.True(hybrid.Certificate.Certified);
+        Assert.True(hybrid.ExactTests < acdc.ExactTests, "the screen spares exact tests");
+        Assert.True(Math.Abs(hybrid.Faithfulness - acdc.Faithfulness) <= 0.02, $"hybrid {hybrid.Faithfulness}, acdc {acdc.Faithfulness}");
+    }
+
     internal static TaskDataset Generate(LoadedModel loaded, string task, int prompts)
     {
         Assert.True(TaskGeneratorCatalog.TryCreate(task, out var generator));
