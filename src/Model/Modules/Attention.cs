@@ -80,7 +80,7 @@ public sealed class Attention : nn.Module
     private readonly int _window; // local attention span; 0 for global layers
     private readonly long _groupSize; // query heads per key/value head
     private (Tensor W, Tensor B)? _fusedQkv;
-    private Tensor? _farKeys; // [n_ctx, n_ctx], true where i − j ≥ window (local layers)
+    private Tensor? _farKeys; // [size, size] for the longest sequence so far (≤ n_ctx), true where i − j ≥ window (local layers)
 
     // Scalars held for the module's lifetime: a temporary double→Scalar can be finalized by the GC while a native op
     // still reads it.
@@ -329,7 +329,7 @@ public sealed class Attention : nn.Module
             return blocked;
         }
 
-        if (_farKeys is not null && !TensorRows.IsOn(_farKeys, _wQ.device))
+        if (_farKeys is not null && (!TensorRows.IsOn(_farKeys, _wQ.device) || _farKeys.shape[0] < pos))
         {
             _farKeys.Dispose();
             _farKeys = null;
@@ -337,7 +337,8 @@ public sealed class Attention : nn.Module
 
         if (_farKeys is null)
         {
-            _farKeys = ones(_cfg.NCtx, _cfg.NCtx, ScalarType.Bool, device: _wQ.device).tril(-_window); // true where i − j ≥ window
+            long size = Math.Min(_cfg.NCtx, Math.Max(pos, 64)); // the sequence length in use, never n_ctx by itself
+            _farKeys = ones(size, size, ScalarType.Bool, device: _wQ.device).tril(-_window); // [size, size], true where i − j ≥ window
             _farKeys.DetachFromDisposeScope();
         }
 
