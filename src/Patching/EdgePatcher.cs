@@ -65,6 +65,16 @@ public sealed class EdgePatcher : IDisposable
     /// <summary>The clean source outputs x <c>[n_sources, batch, pos, d_model]</c>, in <see cref="Layout"/>'s source order.</summary>
     public Tensor CleanSources => _clean.Outputs;
 
+    /// <summary>Bytes the patcher holds: the recorded clean run (outputs and residual streams), the ablated outputs, the clean logits.</summary>
+    public long RecordedBytes
+    {
+        get
+        {
+            static long Bytes(Tensor? t) => t is null ? 0 : t.NumberOfElements * t.ElementSize;
+            return Bytes(_clean.Outputs) + _clean.ResidPre.Sum(Bytes) + _clean.MlpIn.Sum(Bytes) + Bytes(_clean.ResidFinal) + Bytes(_ablated) + Bytes(CleanLogits);
+        }
+    }
+
     /// <summary>Where each graph node lives (source rows, destination layers).</summary>
     public GraphLayout Layout => _engine.Layout;
 

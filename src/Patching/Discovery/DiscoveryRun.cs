@@ -91,8 +91,9 @@ public sealed class DiscoveryRun
         using var batch = TaskBatch.From(dataset);
         var graph = ModelGraph.Build(config, s.Level);
         using var noGrad = TorchSharp.torch.no_grad();
-        using var batches = PromptBatches.Create(loaded.Model, graph, batch, _ablation, s.BatchSize, s.Seed);
-        var context = new DiscoveryContext(loaded.Model, batches.Batches, metric, options);
+        long keep = Algorithm.Traits.Selection == SelectionKind.ThresholdTest ? PromptBatches.DefaultKeepBytes : 0; // ranking: one pass, nothing kept
+        using var batches = PromptBatches.Create(loaded.Model, graph, batch, _ablation, s.BatchSize, s.Seed, keep);
+        var context = new DiscoveryContext(loaded.Model, batches, metric, options);
         timings["setup"] = clock.Elapsed.TotalSeconds;
 
         var result = Algorithm.Discover(context, progress);
