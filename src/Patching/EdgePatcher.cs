@@ -40,15 +40,28 @@ public sealed class EdgePatcher : IDisposable
         }
         _engine = new EdgeMaskedForward(model, new GraphLayout(graph, model.Config));
         _clean = _engine.Record(Input);
+        var onDevice = new[] { corruptedTokens, referenceTokens, referenceMask }.Select(t => t?.to(model.Device)).ToArray(); // copies only where not on the device
         try
         {
-            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(Input, _clean, corruptedTokens?.to(model.Device), referenceTokens?.to(model.Device), referenceMask?.to(model.Device), seed));
-            CleanLogits = Evaluate([[]])[0].DetachFromDisposeScope();
+            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(Input, _clean, onDevice[0], onDevice[1], onDevice[2], seed));
+            using var logits = Evaluate([[]]); // [1, batch, ...]
+            CleanLogits = logits[0].DetachFromDisposeScope();
         }
         catch
         {
             _clean.Dispose();
             throw;
+        }
+        finally
+        {
+            var given = new[] { corruptedTokens, referenceTokens, referenceMask };
+            for (int i = 0; i < onDevice.Length; i++)
+            {
+                if (onDevice[i] is { } copy && !ReferenceEquals(copy, given[i]))
+                {
+                    copy.Dispose(); // a new handle (a copy, or an alias of the caller's tensor that keeps it alive)
+                }
+            }
         }
     }
 
