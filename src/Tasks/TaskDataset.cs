@@ -34,17 +34,20 @@ public sealed record TaskDataset
     {
         get
         {
-            var text = new StringBuilder();
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // prompt by prompt: no text of the whole task
+            var line = new StringBuilder();
             foreach (var p in Prompts)
             {
-                text.Append(string.Join(',', p.Clean)).Append('|')
+                line.Clear()
+                    .Append(string.Join(',', p.Clean)).Append('|')
                     .Append(string.Join(',', p.Corrupt)).Append('|')
                     .Append(string.Join(',', p.Answers)).Append('|')
                     .Append(string.Join(',', p.WrongAnswers)).Append('|')
                     .Append(p.EffectiveReadPosition).Append('\n');
+                hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
             }
 
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
         }
     }
 }
