@@ -23,6 +23,27 @@ public sealed record TaskDataset
     /// <summary>Candidate prompts a generator dropped because a word was not a single token.</summary>
     public int Dropped { get; init; }
 
+    /// <summary>Whether the BOS token was prepended to prompts given as text (null: none was text, or the task was generated).</summary>
+    public bool? PrependedBos { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="BadInputException"/> naming the first prompt longer than <paramref name="nCtx"/> tokens (the
+    /// model's context), <paramref name="source"/> (the task) first.
+    /// </summary>
+    public void EnsureFits(int nCtx, string source)
+    {
+        for (int i = 0; i < Prompts.Count; i++)
+        {
+            if (Prompts[i].Length > nCtx)
+            {
+                throw new BadInputException($"{source}: prompt {i} has {Prompts[i].Length} tokens, more than the model's n_ctx = {nCtx}");
+            }
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> prompts (all of them when there are no more).</summary>
+    public TaskDataset First(int count) => count >= Prompts.Count ? this : this with { Prompts = Prompts.Take(count).ToList() };
+
     /// <summary>The tokenizer the token ids belong to (e.g. <c>gpt2</c>, <c>plain</c>), when known.</summary>
     public string? Tokenizer { get; init; }
 

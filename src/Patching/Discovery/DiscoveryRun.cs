@@ -117,6 +117,7 @@ public sealed class DiscoveryRun
                 ["metric"] = metricKey,
                 ["seed"] = s.Seed,
                 ["prompts"] = dataset.Prompts.Count,
+                ["prepend_bos"] = dataset.PrependedBos, // text prompts of a task file: BOS prepended (null: no text prompts)
                 ["batch"] = s.BatchSize ?? dataset.Prompts.Count,
                 ["ig_steps"] = Algorithm.Traits.UsesIgSteps ? s.IgSteps : null,
                 ["screen_fraction"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenFraction : null,
