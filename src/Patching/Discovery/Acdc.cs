@@ -42,10 +42,17 @@ public sealed class Acdc : IDiscoveryAlgorithm
         var saved = options is { Resume: true, CheckpointPath: { } resumeFrom } ? AcdcCheckpoint.Load(resumeFrom) : null;
         if (saved is not null && saved.Fingerprint == options.Fingerprint)
         {
-            ablated.UnionWith(saved.Ablated.Select(graph.ParseEdge));
-            foreach (var (id, score) in saved.Scores)
+            try
             {
-                scores[graph.ParseEdge(id)] = score;
+                ablated.UnionWith(saved.Ablated.Select(graph.ParseEdge));
+                foreach (var (id, score) in saved.Scores)
+                {
+                    scores[graph.ParseEdge(id)] = score;
+                }
+            }
+            catch (FormatException e)
+            {
+                throw new BadInputException($"{options.CheckpointPath}: malformed ACDC checkpoint ({e.Message})", e);
             }
 
             (start, tests, current) = (saved.NextIndex, saved.Tests, saved.Current);

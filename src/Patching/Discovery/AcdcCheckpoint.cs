@@ -45,6 +45,11 @@ public sealed record AcdcCheckpoint(string Fingerprint, int NextIndex, IReadOnly
             }
 
             double Parse(JToken? t) => double.Parse((string)t!, System.Globalization.CultureInfo.InvariantCulture);
+            if ((int)json["next_index"]! < 0 || (int)json["tests"]! < 0)
+            {
+                throw new BadInputException($"{path}: malformed ACDC checkpoint (next_index and tests must not be negative)");
+            }
+
             return new AcdcCheckpoint(
                 (string)json["fingerprint"]!,
                 (int)json["next_index"]!,
@@ -53,7 +58,7 @@ public sealed record AcdcCheckpoint(string Fingerprint, int NextIndex, IReadOnly
                 (int)json["tests"]!,
                 Parse(json["current"]));
         }
-        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidCastException or FormatException or ArgumentException)
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidCastException or FormatException or ArgumentException or InvalidOperationException or OverflowException)
         {
             throw new BadInputException($"{path}: malformed ACDC checkpoint ({e.Message})", e);
         }

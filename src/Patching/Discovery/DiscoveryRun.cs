@@ -44,6 +44,7 @@ public sealed class DiscoveryRun
             throw new BadInputException("--edges must not be negative, --budget must be in (0, 100] and --threshold must be a finite number");
         }
 
+        CheckRanges(settings, Algorithm);
         if (settings.Metric is { } metric)
         {
             Catalog(() => MetricCatalog.Create(metric), "--metric");
@@ -151,6 +152,30 @@ public sealed class DiscoveryRun
         Settings.Threshold?.ToString("R", CultureInfo.InvariantCulture),
         Settings.IgSteps,
         Settings.ScreenFraction.ToString("R", CultureInfo.InvariantCulture));
+
+    /// <summary>Option values a method would fail on later (NaN budgets, non-positive IG steps, a screen outside (0, 1], the neuron level for EAP).</summary>
+    private static void CheckRanges(DiscoverySettings s, IDiscoveryAlgorithm algorithm)
+    {
+        if (s.BudgetPercent is { } budget && !(budget is > 0 and <= 100))
+        {
+            throw new BadInputException($"--budget must be a percentage in (0, 100], got {budget}");
+        }
+
+        if (algorithm.Traits.UsesIgSteps && s.IgSteps <= 0)
+        {
+            throw new BadInputException($"--ig-steps must be a positive number of integration steps, got {s.IgSteps}");
+        }
+
+        if (algorithm.Traits.UsesScreenFraction && !(s.ScreenFraction is > 0 and <= 1))
+        {
+            throw new BadInputException($"--screen must be a fraction in (0, 1], got {s.ScreenFraction}");
+        }
+
+        if (s.Level == GraphLevel.Neuron && algorithm.Traits.Selection == SelectionKind.Ranking || s.Level == GraphLevel.Neuron && algorithm.Traits.UsesIgSteps)
+        {
+            throw new BadInputException($"--level neuron: --method {s.Method} scores edges by gradients, which the neuron level does not support; use --level head or qkv, or --method acdc");
+        }
+    }
 
     private static T Catalog<T>(Func<T> create, string option)
     {

@@ -93,7 +93,7 @@ internal sealed class TaskPromptReader
         {
             string text = (string)value!;
             var ids = new List<int>();
-            if (_options.PrependBos && Tokenizer(where, field).BosTokenId is { } bos)
+            if (_options.PrependBos && Tokenizer(where, field).BosTokenId is { } bos && bos < _dVocab) // a BOS outside the model's vocabulary is not the model's
             {
                 ids.Add(bos);
             }
