@@ -121,10 +121,10 @@ public static class ParameterShapes
             }
         }
 
-        if (config.NLayers != present)
+        if (config.NLayers > present)
         {
             throw new BadInputException(
-                $"{source}: the config's n_layers is {config.NLayers} but the weights hold {present} layer(s) (blocks.0 .. blocks.{present - 1})");
+                $"{source}: missing key 'blocks.{present}.*': the config's n_layers is {config.NLayers} but the weights hold {present} layer(s)");
         }
     }
 }

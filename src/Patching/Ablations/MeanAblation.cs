@@ -53,7 +53,7 @@ public sealed class MeanAblation : IAblation
             if (PerPosition)
             {
                 partSum = outputs.sum([1L], keepdim: true); // [s, 1, p', d]
-                partWeight = tensor((double)n, ScalarType.Float64);
+                partWeight = tensor((double)n, ScalarType.Float64, device: outputs.device);
             }
             else
             {

@@ -14,7 +14,6 @@ public sealed class ProbabilityDifferenceMetric : IMetric
         var probs = logits.softmax(-1); // [V, b, v]
         var (right, rightValid) = TokenGather.At(probs, target.Answers);
         var (wrong, wrongValid) = TokenGather.At(probs, target.WrongAnswers);
-        TokenGather.EnsureEveryPromptHas(wrongValid, Name);
         return TokenGather.MaskedSum(right, rightValid) - TokenGather.MaskedSum(wrong, wrongValid); // [V, b]
     }
 }

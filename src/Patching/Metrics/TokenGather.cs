@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CircuitFinder.Patching.Metrics;
@@ -21,24 +20,4 @@ internal static class TokenGather
 
     /// <summary>Sum over valid entries along the last axis: <c>[V, b]</c>.</summary>
     public static Tensor MaskedSum(Tensor values, Tensor valid) => (values * valid).sum(-1);
-
-    /// <summary>
-    /// A comparing metric (<paramref name="metric"/>) with a prompt that has no valid wrong answer would silently read
-    /// the raw answer value instead: that is bad input. <paramref name="valid"/> is <see cref="At"/>'s mask <c>[1, b, n]</c>.
-    /// </summary>
-    public static void EnsureEveryPromptHas(Tensor valid, string metric)
-    {
-        if (valid.device_type == DeviceType.META || valid.shape[1] == 0)
-        {
-            return; // nothing to read back (meta), or no prompts
-        }
-
-        using var counts = valid.sum(-1); // [1, b]
-        using var fewest = counts.min();
-        if (fewest.to(ScalarType.Float64).item<double>() <= 0)
-        {
-            throw new BadInputException(
-                $"metric {metric} compares the answers with wrong answers, but some of the task's prompts have none; give them wrong_answers or choose another metric (--metric logprob)");
-        }
-    }
 }
