@@ -55,17 +55,37 @@ public sealed record TaskDataset
     {
         get
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // prompt by prompt: no text of the whole task
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // prompt by prompt, into reused buffers
             var line = new StringBuilder();
+            char[] chars = [];
+            byte[] bytes = [];
+            static void Ids(StringBuilder to, IReadOnlyList<int> ids)
+            {
+                for (int i = 0; i < ids.Count; i++)
+                {
+                    (i == 0 ? to : to.Append(',')).Append(ids[i]);
+                }
+
+                to.Append('|');
+            }
+
             foreach (var p in Prompts)
             {
-                line.Clear()
-                    .Append(string.Join(',', p.Clean)).Append('|')
-                    .Append(string.Join(',', p.Corrupt)).Append('|')
-                    .Append(string.Join(',', p.Answers)).Append('|')
-                    .Append(string.Join(',', p.WrongAnswers)).Append('|')
-                    .Append(p.EffectiveReadPosition).Append('\n');
-                hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
+                line.Clear();
+                Ids(line, p.Clean);
+                Ids(line, p.Corrupt);
+                Ids(line, p.Answers);
+                Ids(line, p.WrongAnswers);
+                line.Append(p.EffectiveReadPosition).Append('\n');
+                if (chars.Length < line.Length)
+                {
+                    chars = new char[line.Length * 2];
+                    bytes = new byte[Encoding.UTF8.GetMaxByteCount(chars.Length)];
+                }
+
+                line.CopyTo(0, chars, 0, line.Length);
+                int count = Encoding.UTF8.GetBytes(chars, 0, line.Length, bytes, 0);
+                hash.AppendData(bytes, 0, count);
             }
 
             return Convert.ToHexStringLower(hash.GetHashAndReset());
