@@ -26,8 +26,11 @@ public sealed class DetectorSettings
 
     public Option<string?> IoiTask { get; } = new("--ioi-task") { Description = "IOI task (built-in name or task file) for name-mover and S-inhibition scores" };
 
+    public TaskReadSwitches Bos { get; } = new();
+
     public void AddTo(Command command)
     {
+        Bos.AddTo(command);
         foreach (var option in new Option[] { Detectors, Patterns, Seed, Sequences, ErrorMeasure, ExcludeBos, ExcludeCurrentToken, IoiTask })
         {
             command.Add(option);
@@ -52,6 +55,7 @@ public sealed class DetectorSettings
             Scoring = new PatternScoring(
                 PatternScoring.ParseMeasure(parse.GetValue(ErrorMeasure)!, "--error-measure"), parse.GetValue(ExcludeBos), parse.GetValue(ExcludeCurrentToken)),
             IoiTask = parse.GetValue(IoiTask),
+            PrependBos = Bos.PrependBos(parse),
         };
     }
 

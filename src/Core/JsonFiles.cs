@@ -36,13 +36,83 @@ public static class JsonFiles
             throw new BadInputException($"{path}: file not found");
         }
 
+        return ParseObject(InputFile.ReadAllText(path, limit), path);
+    }
+
+    /// <summary>
+    /// Parses strict JSON object text: duplicate keys and trailing commas (which Json.NET would accept silently) are a
+    /// <see cref="BadInputException"/> naming <paramref name="source"/>, the line and the key.
+    /// </summary>
+    public static JObject ParseObject(string text, string source)
+    {
+        RejectTrailingCommas(text, source);
         try
         {
-            return JObject.Parse(InputFile.ReadAllText(path, limit));
+            using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
+            var token = JToken.ReadFrom(reader, StrictSettings);
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonToken.Comment)
+                {
+                    throw new BadInputException($"{source}: unexpected content after the JSON object at line {reader.LineNumber}");
+                }
+            }
+
+            return token as JObject ?? throw new BadInputException($"{source}: expected a JSON object, got {token.Type.ToString().ToLowerInvariant()}");
         }
         catch (JsonReaderException e)
         {
-            throw new BadInputException($"{path}: not a valid JSON object ({e.Message})", e);
+            throw new BadInputException($"{source}: not a valid JSON object ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Duplicate keys are errors (Json.NET's default keeps the last).</summary>
+    private static JsonLoadSettings StrictSettings { get; } = new() { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error };
+
+    /// <summary>A comma followed (after white space) by <c>}</c> or <c>]</c>, outside strings, is an error naming the line.</summary>
+    private static void RejectTrailingCommas(string text, string source)
+    {
+        int line = 1;
+        bool inString = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == ',')
+            {
+                int j = i + 1;
+                while (j < text.Length && char.IsWhiteSpace(text[j]))
+                {
+                    j++;
+                }
+
+                if (j < text.Length && text[j] is '}' or ']')
+                {
+                    throw new BadInputException($"{source}: trailing comma before '{text[j]}' at line {line} (strict JSON has none)");
+                }
+            }
         }
     }
 }

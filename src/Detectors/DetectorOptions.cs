@@ -24,6 +24,9 @@ public sealed record DetectorOptions
     /// <summary>The IOI task: a built-in generator key or a task file; null picks the model's own (zoo) or <c>ioi</c>.</summary>
     public string? IoiTask { get; init; }
 
+    /// <summary>Prepend the tokenizer's BOS token to text prompts of an IOI task file (<c>--no-prepend-bos</c> clears it).</summary>
+    public bool PrependBos { get; init; } = true;
+
     /// <summary>IOI prompts to generate.</summary>
     public int IoiPrompts { get; init; } = 32;
 

@@ -77,6 +77,7 @@ public static class ParameterShapes
     /// </summary>
     public static void Check(HookedTransformerConfig config, IReadOnlyDictionary<string, TorchSharp.torch.Tensor> weights, string source)
     {
+        CheckLayerCount(config, weights.Keys, source); // before For, which lists every layer's keys
         var expected = For(config);
         foreach (var key in weights.Keys.Order(StringComparer.Ordinal))
         {
@@ -98,6 +99,32 @@ public static class ParameterShapes
                 throw new BadInputException(
                     $"{source}: key '{key}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", shape)}] from the config");
             }
+        }
+    }
+
+    /// <summary>
+    /// The layers the weights hold (<c>blocks.N.</c> keys) against the config's n_layers, so that a config asking for
+    /// far more layers than the file holds is refused before anything sized by n_layers is built.
+    /// </summary>
+    private static void CheckLayerCount(HookedTransformerConfig config, IEnumerable<string> keys, string source)
+    {
+        int present = 0;
+        foreach (var key in keys)
+        {
+            if (key.StartsWith("blocks.", StringComparison.Ordinal))
+            {
+                int dot = key.IndexOf('.', 7);
+                if (dot > 7 && int.TryParse(key.AsSpan(7, dot - 7), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int layer))
+                {
+                    present = Math.Max(present, layer + 1);
+                }
+            }
+        }
+
+        if (config.NLayers > present)
+        {
+            throw new BadInputException(
+                $"{source}: missing key 'blocks.{present}.*': the config's n_layers is {config.NLayers} but the weights hold {present} layer(s)");
         }
     }
 }

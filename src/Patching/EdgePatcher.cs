@@ -41,15 +41,28 @@ public sealed class EdgePatcher : IDisposable
         }
         _engine = new EdgeMaskedForward(model, new GraphLayout(graph, model.Config));
         _clean = _engine.Record(Input);
+        var onDevice = new[] { corruptedTokens, referenceTokens, referenceMask }.Select(t => t?.to(model.Device)).ToArray(); // copies only where not on the device
         try
         {
-            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(Input, _clean, corruptedTokens?.to(model.Device), referenceTokens?.to(model.Device), referenceMask?.to(model.Device), seed));
-            CleanLogits = Evaluate([[]])[0].DetachFromDisposeScope();
+            _ablated = ablation.AblatedOutputs(_engine, new AblationInput(Input, _clean, onDevice[0], onDevice[1], onDevice[2], seed));
+            using var logits = Evaluate([[]]); // [1, batch, ...]
+            CleanLogits = logits[0].DetachFromDisposeScope();
         }
         catch
         {
             _clean.Dispose();
             throw;
+        }
+        finally
+        {
+            var given = new[] { corruptedTokens, referenceTokens, referenceMask };
+            for (int i = 0; i < onDevice.Length; i++)
+            {
+                if (onDevice[i] is { } copy && !ReferenceEquals(copy, given[i]))
+                {
+                    copy.Dispose(); // a new handle (a copy, or an alias of the caller's tensor that keeps it alive)
+                }
+            }
         }
     }
 
@@ -65,6 +78,16 @@ public sealed class EdgePatcher : IDisposable
 
     /// <summary>The clean source outputs x <c>[n_sources, batch, pos, d_model]</c>, in <see cref="Layout"/>'s source order.</summary>
     public Tensor CleanSources => _clean.Outputs;
+
+    /// <summary>Bytes the patcher holds: the recorded clean run (outputs and residual streams), the ablated outputs, the clean logits.</summary>
+    public long RecordedBytes
+    {
+        get
+        {
+            static long Bytes(Tensor? t) => t is null ? 0 : t.NumberOfElements * t.ElementSize;
+            return Bytes(_clean.Outputs) + _clean.ResidPre.Sum(Bytes) + _clean.MlpIn.Sum(Bytes) + Bytes(_clean.ResidFinal) + Bytes(_ablated) + Bytes(CleanLogits);
+        }
+    }
 
     /// <summary>Where each graph node lives (source rows, destination layers).</summary>
     public GraphLayout Layout => _engine.Layout;

@@ -31,7 +31,7 @@ public static class CircuitFileReader
         {
             try
             {
-                json = JToken.Parse(text);
+                json = JToken.Parse(text, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
             }
             catch (JsonReaderException e)
             {
@@ -56,6 +56,10 @@ public static class CircuitFileReader
         catch (FormatException e)
         {
             throw new BadInputException($"{path}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or InvalidOperationException or OverflowException)
+        {
+            throw new BadInputException($"{path}: a field has the wrong JSON type ({e.Message})", e); // e.g. graph as a list, level or schema as an object
         }
     }
 
@@ -122,7 +126,14 @@ public static class CircuitFileReader
 
             if (fields["score"] is { Type: JTokenType.Float or JTokenType.Integer } score)
             {
-                scores[edge] = (double)score;
+                double value = (double)score;
+                scores[edge] = double.IsFinite(value)
+                    ? value
+                    : throw new BadInputException($"{path}: edge '{property.Name}', field 'score': {value} is not a finite number (it would drop the edge from the faithfulness curve)");
+            }
+            else if (fields["score"] is { Type: not JTokenType.Null } other)
+            {
+                throw new BadInputException($"{path}: edge '{property.Name}', field 'score': expected a number, got {other.Type.ToString().ToLowerInvariant()} {other.ToString(Formatting.None)}");
             }
 
             if (fields["in_graph"] is { Type: JTokenType.Boolean } flag && (bool)flag)

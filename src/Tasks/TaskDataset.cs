@@ -23,6 +23,27 @@ public sealed record TaskDataset
     /// <summary>Candidate prompts a generator dropped because a word was not a single token.</summary>
     public int Dropped { get; init; }
 
+    /// <summary>Whether the BOS token was prepended to prompts given as text (null: none was text, or the task was generated).</summary>
+    public bool? PrependedBos { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="BadInputException"/> naming the first prompt longer than <paramref name="nCtx"/> tokens (the
+    /// model's context), <paramref name="source"/> (the task) first.
+    /// </summary>
+    public void EnsureFits(int nCtx, string source)
+    {
+        for (int i = 0; i < Prompts.Count; i++)
+        {
+            if (Prompts[i].Length > nCtx)
+            {
+                throw new BadInputException($"{source}: prompt {i} has {Prompts[i].Length} tokens, more than the model's n_ctx = {nCtx}");
+            }
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> prompts (all of them when there are no more).</summary>
+    public TaskDataset First(int count) => count >= Prompts.Count ? this : this with { Prompts = Prompts.Take(count).ToList() };
+
     /// <summary>The tokenizer the token ids belong to (e.g. <c>gpt2</c>, <c>plain</c>), when known.</summary>
     public string? Tokenizer { get; init; }
 
@@ -34,17 +55,40 @@ public sealed record TaskDataset
     {
         get
         {
-            var text = new StringBuilder();
-            foreach (var p in Prompts)
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // prompt by prompt, into reused buffers
+            var line = new StringBuilder();
+            char[] chars = [];
+            byte[] bytes = [];
+            static void Ids(StringBuilder to, IReadOnlyList<int> ids)
             {
-                text.Append(string.Join(',', p.Clean)).Append('|')
-                    .Append(string.Join(',', p.Corrupt)).Append('|')
-                    .Append(string.Join(',', p.Answers)).Append('|')
-                    .Append(string.Join(',', p.WrongAnswers)).Append('|')
-                    .Append(p.EffectiveReadPosition).Append('\n');
+                for (int i = 0; i < ids.Count; i++)
+                {
+                    (i == 0 ? to : to.Append(',')).Append(ids[i]);
+                }
+
+                to.Append('|');
             }
 
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+            foreach (var p in Prompts)
+            {
+                line.Clear();
+                Ids(line, p.Clean);
+                Ids(line, p.Corrupt);
+                Ids(line, p.Answers);
+                Ids(line, p.WrongAnswers);
+                line.Append(p.EffectiveReadPosition).Append('\n');
+                if (chars.Length < line.Length)
+                {
+                    chars = new char[line.Length * 2];
+                    bytes = new byte[Encoding.UTF8.GetMaxByteCount(chars.Length)];
+                }
+
+                line.CopyTo(0, chars, 0, line.Length);
+                int count = Encoding.UTF8.GetBytes(chars, 0, line.Length, bytes, 0);
+                hash.AppendData(bytes, 0, count);
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
         }
     }
 }

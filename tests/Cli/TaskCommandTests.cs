@@ -41,7 +41,7 @@ public sealed class TaskCommandTests : IDisposable
             {"clean": "When Mary and John went to the store, John gave a drink to", "corrupt": "When Alice and Bob went to the store, Carol gave a drink to", "answers": [" Mary"], "wrong_answers": [" John"]}
             """);
 
-        var run = CliRun.Of("task", "show", path, "--json");
+        var run = CliRun.Of("task", "show", path, "--json", "--no-prepend-bos");
 
         Assert.Equal(0, run.ExitCode);
         var json = JObject.Parse(run.Stdout);

@@ -27,7 +27,8 @@ public static class DiscoverCommand
         var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: kl for acdc, else the task's)" };
         var ablation = new Option<string>("--ablation") { Description = "resample, mean, mean-positions, zero, noise", DefaultValueFactory = _ => "resample" };
         var level = new Option<string>("--level") { Description = "head, qkv or neuron", DefaultValueFactory = _ => "qkv" };
-        var count = new Option<int>("--n") { Description = "Prompts to generate for a built-in task", DefaultValueFactory = _ => 32 };
+        var count = new Option<int?>("--n") { Description = "Prompts to generate for a built-in task (default 32), or the first N of a task file (default: all)" };
+        var bos = new TaskReadSwitches();
         var seed = new Option<int>("--seed") { Description = "Seed for generated prompts and noise", DefaultValueFactory = _ => 0 };
         var igSteps = new Option<int>("--ig-steps") { Description = "EAP-IG integration steps", DefaultValueFactory = _ => 5 };
         var screen = new Option<double>("--screen") { Description = "hybrid: the screen's starting size as a fraction of all edges (it doubles until the edges left out pass ACDC's test together)", DefaultValueFactory = _ => 0.01 };
@@ -41,6 +42,7 @@ public static class DiscoverCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
         model.AddTo(command);
+        bos.AddTo(command);
         foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, screenMax, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
         {
             command.Add(o);
@@ -75,7 +77,7 @@ public static class DiscoverCommand
                 });
                 using var output = OutputFolder.Claim(folder, "discover", [parse.GetValue(model.Model), parse.GetValue(model.Weights), parse.GetValue(task)]);
                 using var loaded = model.Load(parse);
-                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), parse.GetValue(seed), loaded);
+                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), 32, parse.GetValue(seed), loaded, bos.PrependBos(parse), stderr);
                 double load = clock.Elapsed.TotalSeconds;
                 if (run.Algorithm.Traits.Checkpoints)
                 {

@@ -94,11 +94,12 @@ public static class TaskCommand
         var model = OptionalModel();
         var file = new Argument<string>("file") { Description = "Task file (.json or .jsonl)" };
         var count = new Option<int>("--n", "-n") { Description = "How many prompts to print", DefaultValueFactory = _ => 3 };
-        var bos = new Option<bool>("--prepend-bos") { Description = "Prepend the BOS token to prompts given as text" };
+        var bos = new TaskReadSwitches();
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
         var command = new Command("show", "Print a task file's name, size, metric, content hash and first prompts") { file };
         model.AddTo(command);
-        foreach (var o in new Option[] { count, bos, json })
+        bos.AddTo(command);
+        foreach (var o in new Option[] { count, json })
         {
             command.Add(o);
         }
@@ -115,7 +116,7 @@ public static class TaskCommand
                 using var loaded = LoadIfGiven(model, parse);
                 var (tokenizer, dVocab) = Vocabulary(loaded);
                 string path = parse.GetValue(file)!;
-                var dataset = TaskFileReader.Read(path, tokenizer, dVocab, new TaskReadOptions { PrependBos = parse.GetValue(bos) });
+                var dataset = TaskFileReader.Read(path, tokenizer, dVocab, new TaskReadOptions { PrependBos = bos.PrependBos(parse), MaxLength = loaded?.Model.Config.NCtx });
                 var display = tokenizer is not null && (dataset.Tokenizer is null || dataset.Tokenizer == tokenizer.Name) ? tokenizer : null;
                 var summary = TaskSummary.Of(dataset, path, k, display);
                 if (parse.GetValue(json))

@@ -29,7 +29,8 @@ public static class VerifyCommand
         var truth = new Option<string?>("--truth") { Description = "A ground-truth circuit (e.g. from `zoo truth`) to score the circuit against" };
         var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: the one a circuit.json recorded, else the task's)" };
         var ablation = new Option<string?>("--ablation") { Description = "resample, mean, mean-positions, zero, noise (default: the one a circuit.json recorded, else resample)" };
-        var count = new Option<int>("--n") { Description = "Prompts to generate for a built-in task", DefaultValueFactory = _ => 32 };
+        var count = new Option<int?>("--n") { Description = "Prompts to generate for a built-in task (default 32), or the first N of a task file (default: all)" };
+        var bos = new TaskReadSwitches();
         var seed = new Option<int?>("--seed") { Description = "Seed for generated prompts, noise, subsets and resampling (default: the one a circuit.json recorded, else 0)" };
         var subsets = new Option<int>("--subsets") { Description = "Random node subsets for completeness and minimality", DefaultValueFactory = _ => 16 };
         var greedy = new Option<int>("--greedy-steps") { Description = "Greedy steps for completeness and minimality", DefaultValueFactory = _ => 4 };
@@ -44,6 +45,7 @@ public static class VerifyCommand
         var merge = new Option<bool>("--merge") { Description = "Merge the results into the --circuit circuit.json under 'verification'" };
         var command = new Command("verify", "Check a circuit (faithfulness, curve, completeness, minimality, ground truth) or a causal-scrubbing hypothesis");
         model.AddTo(command);
+        bos.AddTo(command);
         foreach (var o in new Option[] { task, circuit, hypothesis, truth, metric, ablation, count, seed, subsets, greedy, skipCompleteness, draws, scrubMode, budget, scrubBatch, bootstrap, json, outDir, merge })
         {
             command.Add(o);
@@ -111,7 +113,7 @@ public static class VerifyCommand
                 }
 
                 using var loaded = model.Load(parse);
-                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), used.Seed!.Value, loaded);
+                var dataset = TaskSource.Resolve(parse.GetValue(task)!, parse.GetValue(count), 32, used.Seed!.Value, loaded, bos.PrependBos(parse), stderr);
                 var graphFor = ModelGraph.Levels(loaded.Model.Config);
                 var file = circuitPath is null ? null : CircuitFileReader.Read(circuitPath, graphFor);
                 if (file is { Circuit.Count: > 0 } && parse.GetValue(merge) && file.Format != "circuit.json")

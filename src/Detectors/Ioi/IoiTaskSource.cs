@@ -31,11 +31,12 @@ public static class IoiTaskSource
         TaskDataset dataset;
         if (File.Exists(task))
         {
-            dataset = TaskFileReader.Read(task, context.Tokenizer, dVocab);
+            dataset = TaskFileReader.Read(task, context.Tokenizer, dVocab, new TaskReadOptions { PrependBos = options.PrependBos, MaxLength = context.Model.Config.NCtx });
         }
         else if (TaskGeneratorCatalog.TryCreate(task, out var generator))
         {
             dataset = generator!.Generate(options.IoiPrompts, options.Seed, context.Tokenizer, dVocab);
+            dataset.EnsureFits(context.Model.Config.NCtx, $"--ioi-task {task}");
         }
         else
         {

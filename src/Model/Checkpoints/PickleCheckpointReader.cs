@@ -67,7 +67,9 @@ public static class PickleCheckpointReader
 
             foreach (var entry in pickles)
             {
-                PickleGlobalScanner.Scan(ReadEntry(entry, path), $"{path}: {entry.FullName}");
+                var bytes = ReadEntry(entry, path);
+                PickleGlobalScanner.Scan(bytes, $"{path}: {entry.FullName}");
+                PickleStorageCheck.Check(archive, entry, bytes, path);
             }
         }
         catch (Exception e) when (e is InvalidDataException or IOException)

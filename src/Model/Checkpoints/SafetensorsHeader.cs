@@ -84,7 +84,40 @@ internal sealed record SafetensorsHeader(
             }
         }
 
+        CheckCoverage(entries, path, dataLength);
         return new SafetensorsHeader(entries, metadata, dataStart);
+    }
+
+    /// <summary>
+    /// As the reference implementation: the entries, by offset, tile the data buffer exactly — no two overlap (one
+    /// tensor's bytes read as another's), no gap, no trailing bytes after the last.
+    /// </summary>
+    private static void CheckCoverage(List<SafetensorsEntry> entries, string path, long dataLength)
+    {
+        var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        long covered = 0;
+        SafetensorsEntry? previous = null;
+        foreach (var entry in ordered)
+        {
+            if (entry.Begin < covered)
+            {
+                throw Bad(path, $"entry '{entry.Name}' (data_offsets [{entry.Begin}, {entry.End}]) overlaps entry '{previous!.Name}' (data_offsets [{previous.Begin}, {previous.End}])");
+            }
+
+            if (entry.Begin > covered)
+            {
+                throw Bad(path, $"bytes [{covered}, {entry.Begin}) before entry '{entry.Name}' belong to no tensor");
+            }
+
+            covered = entry.End;
+            previous = entry;
+        }
+
+        if (covered != dataLength)
+        {
+            string after = previous is null ? "the header (no tensors)" : $"the last tensor '{previous.Name}'";
+            throw Bad(path, $"{dataLength - covered} trailing bytes after {after}");
+        }
     }
 
     private static Dictionary<string, string> ParseMetadata(JToken value, string path)

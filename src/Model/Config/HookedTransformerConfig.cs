@@ -90,6 +90,21 @@ public sealed record HookedTransformerConfig
     /// <summary>Whether blocks have an MLP.</summary>
     public bool HasMlp => !AttnOnly;
 
+    /// <summary>The largest n_layers a config may ask for (sane limits, checked before anything is allocated).</summary>
+    public const int MaxLayers = 4096;
+
+    /// <summary>The largest n_heads (and n_key_value_heads).</summary>
+    public const int MaxHeads = 4096;
+
+    /// <summary>The largest d_model, d_head and d_mlp.</summary>
+    public const int MaxWidth = 1 << 20;
+
+    /// <summary>The largest d_vocab and d_vocab_out.</summary>
+    public const int MaxVocabulary = 1 << 24;
+
+    /// <summary>The largest n_ctx (masks and rotary tables are built for the sequence in use, never for n_ctx).</summary>
+    public const int MaxContext = 1 << 24;
+
     /// <summary>
     /// Checks the configuration is self-consistent and supported; throws <see cref="BadInputException"/>
     /// naming the field (prefixed with <paramref name="source"/>, e.g. the config file) otherwise.
@@ -104,7 +119,25 @@ public sealed record HookedTransformerConfig
             }
         }
 
+        void AtMost(string field, long value, long limit)
+        {
+            if (value > limit)
+            {
+                throw new BadInputException($"{source}: {field} = {value} is beyond the supported limit of {limit}");
+            }
+        }
+
         Positive("n_layers", NLayers);
+        AtMost("n_layers", NLayers, MaxLayers);
+        AtMost("n_heads", NHeads, MaxHeads);
+        AtMost("d_model", DModel, MaxWidth);
+        AtMost("d_head", DHead, MaxWidth);
+        AtMost("d_mlp", DMlp, MaxWidth);
+        AtMost("d_vocab", DVocab, MaxVocabulary);
+        AtMost("d_vocab_out", DVocabOut, MaxVocabulary);
+        AtMost("n_ctx", NCtx, MaxContext);
+        AtMost("n_key_value_heads", NKeyValueHeads ?? 0, MaxHeads);
+        AtMost("window_size", WindowSize ?? 0, MaxContext);
         Positive("d_model", DModel);
         Positive("n_heads", NHeads);
         Positive("d_head", DHead);

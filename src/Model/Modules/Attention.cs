@@ -81,7 +81,7 @@ public sealed class Attention : nn.Module
     private readonly long _groupSize; // query heads per key/value head
     private (Tensor W, Tensor B)? _fusedQkv;
     private (Tensor W, Tensor ColumnSums, Tensor B)?[]? _normalizedWeights; // per channel q, k, v: ln1 folded in (ProjectNormalized)
-    private Tensor? _farKeys; // [n_ctx, n_ctx], true where i − j ≥ window (local layers)
+    private Tensor? _farKeys; // [size, size] for the longest sequence so far (≤ n_ctx), true where i − j ≥ window (local layers)
 
     // Scalars held for the module's lifetime: a temporary double→Scalar can be finalized by the GC while a native op
     // still reads it.
@@ -414,7 +414,7 @@ public sealed class Attention : nn.Module
             return blocked;
         }
 
-        if (_farKeys is not null && !TensorRows.IsOn(_farKeys, _wQ.device))
+        if (_farKeys is not null && (!TensorRows.IsOn(_farKeys, _wQ.device) || _farKeys.shape[0] < pos))
         {
             _farKeys.Dispose();
             _farKeys = null;
@@ -422,7 +422,8 @@ public sealed class Attention : nn.Module
 
         if (_farKeys is null)
         {
-            _farKeys = ones(_cfg.NCtx, _cfg.NCtx, ScalarType.Bool, device: _wQ.device).tril(-_window); // true where i − j ≥ window
+            long size = Math.Min(_cfg.NCtx, Math.Max(pos, 64)); // the sequence length in use, never n_ctx by itself
+            _farKeys = ones(size, size, ScalarType.Bool, device: _wQ.device).tril(-_window); // [size, size], true where i − j ≥ window
             _farKeys.DetachFromDisposeScope();
         }
 

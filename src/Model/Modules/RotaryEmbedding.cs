@@ -12,29 +12,17 @@ namespace CircuitFinder.Model.Modules;
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly int _dim;
-    private readonly Tensor _cos; // [n_ctx, rotary_dim]
-    private readonly Tensor _sin; // [n_ctx, rotary_dim]
+    private readonly int _nCtx;
+    private readonly double[] _inverseFrequency;
+    private Tensor? _cos; // [rows, rotary_dim], rows ≤ n_ctx: built for the longest sequence seen so far, not for n_ctx
+    private Tensor? _sin; // [rows, rotary_dim]
 
     public RotaryEmbedding(int rotaryDim, int nCtx, double rotaryBase)
     {
         _dim = rotaryDim;
-        using var scope = NewDisposeScope();
+        _nCtx = nCtx;
         int half = rotaryDim / 2;
-        var inverseFrequency = Enumerable.Range(0, half).Select(i => 1.0 / Math.Pow(rotaryBase, 2.0 * i / rotaryDim)).ToArray();
-        var angles = new double[nCtx * rotaryDim];
-        for (int p = 0; p < nCtx; p++)
-        {
-            for (int i = 0; i < half; i++)
-            {
-                double angle = p * inverseFrequency[i];
-                angles[(p * rotaryDim) + i] = angle;
-                angles[(p * rotaryDim) + half + i] = angle;
-            }
-        }
-
-        var theta = tensor(angles, [nCtx, rotaryDim], ScalarType.Float64); // [n_ctx, r]; host: Apply moves the tables to each input's device
-        _cos = theta.cos().to(ScalarType.Float32).DetachFromDisposeScope();
-        _sin = theta.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+        _inverseFrequency = Enumerable.Range(0, half).Select(i => 1.0 / Math.Pow(rotaryBase, 2.0 * i / rotaryDim)).ToArray();
     }
 
     /// <summary>Rotating dims per head.</summary>
@@ -50,8 +38,9 @@ public sealed class RotaryEmbedding : IDisposable
         var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
         shape[positionDim] = pos;
         shape[^1] = _dim;
-        var cos = _cos.narrow(0, 0, pos).to(x.device).view(shape); // broadcastable to x's rotating part
-        var sin = _sin.narrow(0, 0, pos).to(x.device).view(shape);
+        var (cosTable, sinTable) = Tables(pos);
+        var cos = cosTable.narrow(0, 0, pos).to(x.device).view(shape); // broadcastable to x's rotating part
+        var sin = sinTable.narrow(0, 0, pos).to(x.device).view(shape);
         var rotating = x.narrow(-1, 0, _dim); // [..., r]
         var first = rotating.narrow(-1, 0, _dim / 2);
         var second = rotating.narrow(-1, _dim / 2, _dim / 2);
@@ -62,7 +51,40 @@ public sealed class RotaryEmbedding : IDisposable
 
     public void Dispose()
     {
-        _cos.Dispose();
-        _sin.Dispose();
+        _cos?.Dispose();
+        _sin?.Dispose();
+        _cos = _sin = null;
+    }
+
+    /// <summary>
+    /// cos θ and sin θ for at least <paramref name="pos"/> positions (host, float32): grown on demand (doubling, at most
+    /// n_ctx rows), so a config's n_ctx never allocates by itself. Each row depends on its position only.
+    /// </summary>
+    private (Tensor Cos, Tensor Sin) Tables(long pos)
+    {
+        if (_cos is not null && _sin is not null && _cos.shape[0] >= pos)
+        {
+            return (_cos, _sin);
+        }
+
+        int rows = (int)Math.Min(_nCtx, Math.Max(pos, 2 * (_cos?.shape[0] ?? 32)));
+        using var scope = NewDisposeScope();
+        int half = _dim / 2;
+        var angles = new double[(long)rows * _dim];
+        for (int p = 0; p < rows; p++)
+        {
+            for (int i = 0; i < half; i++)
+            {
+                double angle = p * _inverseFrequency[i];
+                angles[((long)p * _dim) + i] = angle;
+                angles[((long)p * _dim) + half + i] = angle;
+            }
+        }
+
+        var theta = tensor(angles, [rows, _dim], ScalarType.Float64); // [rows, r]; host: Apply moves the tables to each input's device
+        Dispose();
+        _cos = theta.cos().to(ScalarType.Float32).DetachFromDisposeScope();
+        _sin = theta.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+        return (_cos, _sin);
     }
 }

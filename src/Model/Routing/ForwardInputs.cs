@@ -74,7 +74,7 @@ internal sealed class ForwardInputs : IDisposable
         Tensor? blocked = null;
         if (_config.AttentionDir == AttentionDirection.Causal)
         {
-            if (_causalMask is null || !TensorRows.IsOn(_causalMask, _device()))
+            if (_causalMask is null || !TensorRows.IsOn(_causalMask, _device()) || _causalMask.shape[0] < pos)
             {
                 _causalMask?.Dispose();
                 _causalMask = null;
@@ -82,7 +82,8 @@ internal sealed class ForwardInputs : IDisposable
 
             if (_causalMask is null)
             {
-                _causalMask = ones(_config.NCtx, _config.NCtx, ScalarType.Bool, device: _device()).triu(1); // true above the diagonal
+                long size = Math.Min(_config.NCtx, Math.Max(pos, 64)); // the sequence length in use, never n_ctx by itself
+                _causalMask = ones(size, size, ScalarType.Bool, device: _device()).triu(1); // [size, size], true above the diagonal
                 _causalMask.DetachFromDisposeScope();
             }
 

@@ -58,7 +58,7 @@ public sealed record AcdcCheckpoint(string Fingerprint, int NextIndex, IReadOnly
                 (int)json["tests"]!,
                 Parse(json["current"]));
         }
-        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidCastException or FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidCastException or FormatException or ArgumentException or InvalidOperationException or OverflowException)
         {
             throw new BadInputException($"{path}: malformed ACDC checkpoint ({e.Message})", e);
         }

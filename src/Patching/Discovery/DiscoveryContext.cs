@@ -6,23 +6,24 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Patching.Discovery;
 
 /// <summary>
-/// What a discovery run works on: the model, the task's prompts in one or more batches (each with its edge patcher:
-/// clean run and ablation fixed), the metric, and the options. The metric of an edge set is the mean over every prompt
-/// of every batch, so results do not depend on how the prompts are batched. Does not own its tensors.
+/// What a discovery run works on: the model, the task's prompts in one or more batches (<see cref="PromptBatches"/>:
+/// each batch's edge patcher, clean run and ablation fixed, built when used), the metric, and the options. The metric
+/// of an edge set is the mean over every prompt of every batch, so results do not depend on how the prompts are
+/// batched. Does not own the batches.
 /// </summary>
-public sealed record DiscoveryContext(HookedTransformer Model, IReadOnlyList<PromptBatch> Batches, IMetric Metric, DiscoveryOptions Options)
+public sealed record DiscoveryContext(HookedTransformer Model, PromptBatches Batches, IMetric Metric, DiscoveryOptions Options)
 {
-    /// <summary>A context over a single batch of prompts.</summary>
+    /// <summary>A context over a single batch of prompts whose patcher the caller owns.</summary>
     public DiscoveryContext(HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, DiscoveryOptions options)
-        : this(model, [new PromptBatch(patcher, answers, wrongAnswers)], metric, options)
+        : this(model, PromptBatches.Of(new PromptBatch(patcher, answers, wrongAnswers)), metric, options)
     {
     }
 
     /// <summary>The computational graph the patchers work on (the same for every batch).</summary>
-    public ComputeGraph Graph => Batches[0].Patcher.Graph;
+    public ComputeGraph Graph => Batches.Graph;
 
     /// <summary>Prompts over all batches.</summary>
-    public long PromptCount => Batches.Sum(b => b.Count);
+    public long PromptCount => Batches.PromptCount;
 
     /// <summary>
     /// The task metric (mean over all prompts) with each of <paramref name="sets"/> ablated: one value per set. With
@@ -32,7 +33,7 @@ public sealed record DiscoveryContext(HookedTransformer Model, IReadOnlyList<Pro
     public double[] MetricOf(IReadOnlyList<IReadOnlyCollection<Edge>> sets, IReadOnlyCollection<Edge>? baseSet = null)
     {
         var totals = new double[sets.Count];
-        foreach (var batch in Batches)
+        Batches.ForEach(batch =>
         {
             using var scope = NewDisposeScope();
             var logits = batch.Patcher.Evaluate(sets, baseSet: baseSet); // [sets, b, v]
@@ -42,7 +43,7 @@ public sealed record DiscoveryContext(HookedTransformer Model, IReadOnlyList<Pro
             {
                 totals[i] += values[i];
             }
-        }
+        });
 
         long count = PromptCount;
         return totals.Select(t => t / count).ToArray();

@@ -44,6 +44,7 @@ public sealed class DiscoveryRun
             throw new BadInputException("--edges must not be negative, --budget must be in (0, 100] and --threshold must be a finite number");
         }
 
+        CheckRanges(settings, Algorithm);
         if (settings.Metric is { } metric)
         {
             Catalog(() => MetricCatalog.Create(metric), "--metric");
@@ -121,8 +122,9 @@ public sealed class DiscoveryRun
         using var batch = TaskBatch.From(dataset);
         var graph = ModelGraph.Build(config, s.Level);
         using var noGrad = TorchSharp.torch.no_grad();
-        using var batches = PromptBatches.Create(loaded.Model, graph, batch, _ablation, s.BatchSize, s.Seed);
-        var context = new DiscoveryContext(loaded.Model, batches.Batches, metric, options);
+        long keep = Algorithm.Traits.Selection == SelectionKind.ThresholdTest ? PromptBatches.DefaultKeepBytes : 0; // ranking: one pass, nothing kept
+        using var batches = PromptBatches.Create(loaded.Model, graph, batch, _ablation, s.BatchSize, s.Seed, keep);
+        var context = new DiscoveryContext(loaded.Model, batches, metric, options);
         timings["setup"] = clock.Elapsed.TotalSeconds;
 
         var result = Algorithm.Discover(context, progress);
@@ -146,6 +148,7 @@ public sealed class DiscoveryRun
                 ["metric"] = metricKey,
                 ["seed"] = s.Seed,
                 ["prompts"] = dataset.Prompts.Count,
+                ["prepend_bos"] = dataset.PrependedBos, // text prompts of a task file: BOS prepended (null: no text prompts)
                 ["batch"] = s.BatchSize ?? dataset.Prompts.Count,
                 ["ig_steps"] = Algorithm.Traits.UsesIgSteps ? s.IgSteps : null,
                 ["screen_fraction"] = Algorithm.Traits.UsesScreenFraction ? s.ScreenFraction : null,
@@ -192,6 +195,30 @@ public sealed class DiscoveryRun
         ("screen maximum", Settings.ScreenMaximum),
         ("fixed screen", Settings.FixedScreen),
     }.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
+
+    /// <summary>Option values a method would fail on later (NaN budgets, non-positive IG steps, a screen outside (0, 1], the neuron level for EAP).</summary>
+    private static void CheckRanges(DiscoverySettings s, IDiscoveryAlgorithm algorithm)
+    {
+        if (s.BudgetPercent is { } budget && !(budget is > 0 and <= 100))
+        {
+            throw new BadInputException($"--budget must be a percentage in (0, 100], got {budget}");
+        }
+
+        if (algorithm.Traits.UsesIgSteps && s.IgSteps <= 0)
+        {
+            throw new BadInputException($"--ig-steps must be a positive number of integration steps, got {s.IgSteps}");
+        }
+
+        if (algorithm.Traits.UsesScreenFraction && !(s.ScreenFraction is > 0 and <= 1))
+        {
+            throw new BadInputException($"--screen must be a fraction in (0, 1], got {s.ScreenFraction}");
+        }
+
+        if (s.Level == GraphLevel.Neuron && algorithm.Traits.Selection == SelectionKind.Ranking || s.Level == GraphLevel.Neuron && algorithm.Traits.UsesIgSteps)
+        {
+            throw new BadInputException($"--level neuron: --method {s.Method} scores edges by gradients, which the neuron level does not support; use --level head or qkv, or --method acdc");
+        }
+    }
 
     private static T Catalog<T>(Func<T> create, string option)
     {

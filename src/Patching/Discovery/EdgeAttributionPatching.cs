@@ -32,14 +32,14 @@ public sealed class EdgeAttributionPatching : IDiscoveryAlgorithm
     }
 
     /// <summary>
-    /// Every edge's score over all the context's prompts: each batch's scores (its metric averaged over its prompts)
+    /// Every edge's score over all the context's prompts: each batch's scores (its metric averaged over its prompts; its patcher built when used)
     /// weighted by its share of the prompts, so the result equals one batch holding every prompt.
     /// </summary>
     internal IReadOnlyDictionary<CircuitFinder.Graph.Edge, double> Scores(DiscoveryContext context)
     {
         var total = new Dictionary<CircuitFinder.Graph.Edge, double>();
         double prompts = context.PromptCount;
-        foreach (var batch in context.Batches)
+        context.Batches.ForEach(batch =>
         {
             var scores = EdgeAttribution.Score(context.Model, batch.Patcher, context.Metric, batch.Answers, batch.WrongAnswers, _integrated ? context.Options.IgSteps : 0);
             double weight = batch.Count / prompts;
@@ -47,7 +47,7 @@ public sealed class EdgeAttributionPatching : IDiscoveryAlgorithm
             {
                 total[edge] = total.GetValueOrDefault(edge) + (weight * score);
             }
-        }
+        });
 
         return total;
     }

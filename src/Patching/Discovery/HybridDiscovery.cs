@@ -86,7 +86,7 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
     {
         using var noGrad = no_grad();
         double seconds = 0;
-        foreach (var batch in context.Batches)
+        context.Batches.ForEach(batch =>
         {
             var input = batch.Patcher.Input;
             var times = new double[3];
@@ -98,7 +98,7 @@ public sealed class HybridDiscovery : IDiscoveryAlgorithm
             }
 
             seconds += times.Order().ElementAt(1);
-        }
+        });
 
         return seconds;
     }

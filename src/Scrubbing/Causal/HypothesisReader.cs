@@ -42,6 +42,10 @@ public static class HypothesisReader
         {
             throw new BadInputException($"{path}: {e.Message}", e);
         }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or InvalidOperationException or OverflowException)
+        {
+            throw new BadInputException($"{path}: a field has the wrong JSON type or an out-of-range value ({e.Message})", e); // e.g. a node given as a string, a huge position
+        }
     }
 
     private static Hypothesis Parse(string path, JObject root, TaskDataset dataset, Func<GraphLevel, ComputeGraph> graphFor)

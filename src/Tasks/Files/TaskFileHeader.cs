@@ -28,12 +28,23 @@ internal sealed record TaskFileHeader
     public static TaskFileHeader Parse(JObject json, string where) => new()
     {
         Name = OptionalString(json, "name", where),
-        Metric = OptionalString(json, "metric", where),
+        Metric = ParseMetric(json, where),
         Tokenizer = OptionalString(json, "tokenizer", where),
         Dropped = ParseDropped(json, where),
         SeqLabels = ParseSeqLabels(json, where),
         WordIdxs = ParseWordIdxs(json, where),
     };
+
+    private static string? ParseMetric(JObject json, string where)
+    {
+        var metric = OptionalString(json, "metric", where);
+        if (metric is not null && !TaskMetrics.Names.Contains(metric))
+        {
+            throw new BadInputException($"{where}, field 'metric': unknown metric '{metric}' (expected {string.Join(", ", TaskMetrics.Names)})");
+        }
+
+        return metric;
+    }
 
     /// <summary>Checks seq_labels and word_idxs against the prompts and returns the prompts with word_idxs merged in.</summary>
     public IReadOnlyList<TaskPrompt> Apply(IReadOnlyList<TaskPrompt> prompts, IReadOnlyList<string> where, string file)

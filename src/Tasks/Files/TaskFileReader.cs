@@ -20,8 +20,9 @@ public static class TaskFileReader
 
     /// <summary>
     /// Reads <paramref name="path"/>. Token ids must lie in [0, <paramref name="dVocab"/>). The task's name is the
-    /// file's <c>name</c> field, else the file name without extension; its metric the <c>metric</c> field, else
-    /// <c>logit-diff</c>.
+    /// file's <c>name</c> field, else the file name without extension; its metric the <c>metric</c> field (one of
+    /// <see cref="TaskMetrics.Names"/>; logit-diff and prob-diff need every prompt's wrong_answers), else
+    /// <c>logit-diff</c> when every prompt has wrong answers and <c>logprob</c> when some have none.
     /// </summary>
     public static TaskDataset Read(string path, ITokenizer? tokenizer, int dVocab, TaskReadOptions? options = null)
     {
@@ -42,18 +43,29 @@ public static class TaskFileReader
             throw new BadInputException($"{path}: cannot read the task file: {e.Message}", e);
         }
 
-        var reader = new TaskPromptReader(tokenizer, dVocab, options ?? TaskReadOptions.Default);
+        var readOptions = options ?? TaskReadOptions.Default;
+        var reader = new TaskPromptReader(tokenizer, dVocab, readOptions);
         var (header, prompts, where) = IsJsonLines(path) ? ReadJsonLines(text, path, reader) : ReadJson(text, path, reader);
         if (prompts.Count == 0)
         {
             throw new BadInputException($"{path}: the task has no prompts");
         }
 
+        bool everyPromptHasWrongAnswers = prompts.TrueForAll(p => p.WrongAnswers.Count > 0);
+        string metric = header.Metric ?? (everyPromptHasWrongAnswers ? "logit-diff" : "logprob"); // a difference needs wrong answers
+        if (header.Metric is { } named && TaskMetrics.NeedingWrongAnswers.Contains(named) && !everyPromptHasWrongAnswers)
+        {
+            int bare = prompts.FindIndex(p => p.WrongAnswers.Count == 0);
+            throw new BadInputException(
+                $"{where[bare]}, field 'wrong_answers': missing or empty, but the file's metric {named} compares the answers with wrong answers; give wrong_answers or another \"metric\" (e.g. \"logprob\")");
+        }
+
         return new TaskDataset
         {
             Name = header.Name ?? Path.GetFileNameWithoutExtension(path),
             Prompts = header.Apply(prompts, where, path),
-            DefaultMetric = header.Metric ?? "logit-diff",
+            DefaultMetric = metric,
+            PrependedBos = reader.UsedText ? readOptions.PrependBos : null,
             SeqLabels = header.SeqLabels,
             Dropped = header.Dropped,
             Tokenizer = reader.UsedText ? tokenizer!.Name : header.Tokenizer,

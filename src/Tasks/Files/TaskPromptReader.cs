@@ -93,12 +93,13 @@ internal sealed class TaskPromptReader
         {
             string text = (string)value!;
             var ids = new List<int>();
-            if (_options.PrependBos && Tokenizer(where, field).BosTokenId is { } bos)
+            if (_options.PrependBos && Tokenizer(where, field).BosTokenId is { } bos && bos < _dVocab) // a BOS outside the model's vocabulary is not the model's
             {
                 ids.Add(bos);
             }
 
             ids.AddRange(Encode(text, where, field));
+            CheckLength(ids.Count, where, field);
             CheckVocabulary(ids, where, field);
             UsedText = true;
             return (ids, text);
@@ -106,10 +107,19 @@ internal sealed class TaskPromptReader
 
         if (value is JArray array)
         {
+            CheckLength(array.Count, where, field);
             return (Ids(array, where, field), null);
         }
 
         throw Field(where, field, $"expected a string or a list of token ids, found {TaskJson.Describe(value)}");
+    }
+
+    private void CheckLength(int tokens, string where, string field)
+    {
+        if (_options.MaxLength is { } max && tokens > max)
+        {
+            throw Field(where, field, $"the prompt has {tokens} tokens, more than the model's n_ctx = {max}");
+        }
     }
 
     private List<int> Answers(JObject json, string field, string where, bool required)

@@ -10,4 +10,10 @@ public sealed record TaskReadOptions
     /// TransformerLens does). Prompts given as token ids and answers are never changed.
     /// </summary>
     public bool PrependBos { get; init; }
+
+    /// <summary>
+    /// The longest prompt the model takes (its n_ctx), BOS included: a longer clean or corrupted prompt is refused
+    /// naming it, before anything is built from it. Null: no limit.
+    /// </summary>
+    public int? MaxLength { get; init; }
 }

@@ -29,10 +29,10 @@ public sealed class BatchedDiscoveryTests
         var options = new DiscoveryOptions { Threshold = 0.05, IgSteps = 3 };
         using var one = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: null, seed: 0);
         using var five = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: 5, seed: 0);
-        Assert.Single(one.Batches);
-        Assert.Equal([5L, 5L, 5L, 2L], five.Batches.Select(b => b.Count));
-        var whole = new DiscoveryContext(loaded.Model, one.Batches, new LogitDifferenceMetric(), options);
-        var split = new DiscoveryContext(loaded.Model, five.Batches, new LogitDifferenceMetric(), options);
+        Assert.Equal(1, one.Count);
+        Assert.Equal([5L, 5L, 5L, 2L], five.Sizes);
+        var whole = new DiscoveryContext(loaded.Model, one, new LogitDifferenceMetric(), options);
+        var split = new DiscoveryContext(loaded.Model, five, new LogitDifferenceMetric(), options);
 
         var random = new Random(7);
         var sets = Enumerable.Range(0, 6).Select(i => (IReadOnlyCollection<Edge>)graph.Edges.Where(_ => random.NextDouble() < i / 6.0).ToList()).ToList();
@@ -51,6 +51,42 @@ public sealed class BatchedDiscoveryTests
         Assert.All(graph.Edges, e => Assert.True(Math.Abs(scoresWhole[e] - scoresSplit[e]) <= 1e-5 * largest, $"{e.Id}: {scoresWhole[e]} vs {scoresSplit[e]}"));
 
         Assert.Equal(new Acdc().Discover(whole).Circuit, new Acdc().Discover(split).Circuit);
+    }
+
+    [Theory]
+    [InlineData("resample")]
+    [InlineData("mean")]
+    public void Batches_rebuilt_for_every_pass_give_the_metrics_and_circuit_of_kept_batches(string ablationName)
+    {
+        using var loaded = ModelLoader.Load("zoo:planted-ioi");
+        var c = loaded.Model.Config;
+        Assert.True(TaskGeneratorCatalog.TryCreate("planted-ioi", out var generator));
+        using var all = TaskBatch.From(generator!.Generate(13, seed: 5, loaded.Tokenizer, c.DVocab));
+        var graph = ModelGraph.Build(c, GraphLevel.Head);
+        var ablation = AblationCatalog.Create(ablationName);
+        var options = new DiscoveryOptions { Threshold = 0.05, IgSteps = 2 };
+        using var kept = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: 4, seed: 0);
+        using var rebuilt = PromptBatches.Create(loaded.Model, graph, all, ablation, batchSize: 4, seed: 0, keepBytes: 0);
+        var a = new DiscoveryContext(loaded.Model, kept, new LogitDifferenceMetric(), options);
+        var b = new DiscoveryContext(loaded.Model, rebuilt, new LogitDifferenceMetric(), options);
+        var sets = new List<IReadOnlyCollection<Edge>> { new List<Edge>(), graph.Edges.Take(5).ToList(), graph.Edges.ToList() };
+        Assert.Equal(a.MetricOf(sets), b.MetricOf(sets));
+        Assert.Equal(new Acdc().Discover(a).Circuit, new Acdc().Discover(b).Circuit);
+    }
+
+    [Fact]
+    public void A_task_too_large_for_memory_in_one_batch_is_refused_up_front_suggesting_batch()
+    {
+        using var loaded = ModelLoader.Load("zoo:planted-ioi");
+        var c = loaded.Model.Config;
+        Assert.True(TaskGeneratorCatalog.TryCreate("planted-ioi", out var generator));
+        using var all = TaskBatch.From(generator!.Generate(64, seed: 3, loaded.Tokenizer, c.DVocab));
+        var graph = ModelGraph.Build(c, GraphLevel.Qkv);
+        var e = Assert.Throws<BadInputException>(() => PromptBatches.Create(loaded.Model, graph, all, new ResampleAblation(), null, 0, memoryLimitBytes: 1 << 20).Dispose());
+        Assert.Contains("--batch", e.Message);
+        Assert.Contains("64 prompts", e.Message);
+        using var batched = PromptBatches.Create(loaded.Model, graph, all, new ResampleAblation(), 8, 0, memoryLimitBytes: 1 << 20);
+        Assert.Equal(8, batched.Count);
     }
 
     [Fact]
