@@ -95,7 +95,14 @@ public static class CircuitFileReader
             return null;
         }
 
-        var parameters = o["method"]?["parameters"] as JObject;
+        JObject? Object(JToken? token, string field) => token switch
+        {
+            null or { Type: JTokenType.Null } => null,
+            JObject child => child,
+            _ => throw new BadInputException($"{path}: field '{field}' must be an object"),
+        };
+        var graph = Object(o["graph"], "graph");
+        var parameters = Object(Object(o["method"], "method")?["parameters"], "method.parameters");
         string? Text(string field) => parameters?[field] switch
         {
             null or { Type: JTokenType.Null } => null,
@@ -108,7 +115,12 @@ public static class CircuitFileReader
             JValue { Type: JTokenType.Integer } v when (long)v is >= int.MinValue and <= int.MaxValue => (int)v,
             _ => throw new BadInputException($"{path}: method.parameters.seed must be an integer"),
         };
-        string? level = o["graph"]?["level"] is JValue { Type: JTokenType.String } l ? (string?)l : Text("level");
+        string? level = graph?["level"] switch
+        {
+            null or { Type: JTokenType.Null } => Text("level"),
+            JValue { Type: JTokenType.String } l => (string?)l,
+            _ => throw new BadInputException($"{path}: field 'graph.level' must be a string"),
+        };
         return new RecordedSettings(Text("metric"), Text("ablation"), level, seed);
     }
 
