@@ -80,7 +80,7 @@ public sealed class Attention : nn.Module
     private readonly int _window; // local attention span; 0 for global layers
     private readonly long _groupSize; // query heads per key/value head
     private (Tensor W, Tensor B)? _fusedQkv;
-    private (Tensor W, Tensor ColumnSums, Tensor B)?[]? _normalizedWeights; // per channel q, k, v: ln1 folded in (ProjectNormalized)
+    private readonly FoldedNormProjection _folded = new(); // ln1 folded into the per-head projections (ProjectNormalized)
     private Tensor? _farKeys; // [size, size] for the longest sequence so far (≤ n_ctx), true where i − j ≥ window (local layers)
 
     // Scalars held for the module's lifetime: a temporary double→Scalar can be finalized by the GC while a native op
@@ -158,17 +158,7 @@ public sealed class Attention : nn.Module
         }
 
         _fusedQkv = null;
-        foreach (var folded in _normalizedWeights ?? [])
-        {
-            if (folded is { } n)
-            {
-                n.W.Dispose();
-                n.ColumnSums.Dispose();
-                n.B.Dispose();
-            }
-        }
-
-        _normalizedWeights = null;
+        _folded.Invalidate();
     }
 
     /// <summary>
@@ -343,65 +333,15 @@ public sealed class Attention : nn.Module
 
     /// <summary>
     /// ln then the q (<paramref name="channel"/> 0), k (1) or v (2) projection of per-head inputs <c>[h, n, p, d]</c>
-    /// (head-major, one per query head), equal to projecting <paramref name="norm"/> applied to them: <c>[n, p, h, e]</c>
-    /// (a view). The normalized inputs are never written: with the normalization's scale w and shift β folded into the
-    /// weights, LN(x)·W + b = (x·W′ − μ·1ᵀW′) / σ + b′ where W′ = diag(w)·W, b′ = β·W + b, and per row μ = mean(x),
-    /// σ = √(mean(x²) − μ² + eps) (RMS norms: no μ). That is three passes over x (the product and two row reductions)
-    /// instead of the normalization's seven or so; patching runs, whose per-head inputs are large, use it. No hook fires.
+    /// (head-major, one per query head), equal to projecting <paramref name="norm"/> applied to them: <c>[n, p, h, e]</c>,
+    /// without writing the normalized inputs (<see cref="FoldedNormProjection"/>). No hook fires.
     /// </summary>
-    internal Tensor ProjectNormalized(Tensor x, Normalization norm, int channel)
+    internal Tensor ProjectNormalized(Tensor x, Normalization norm, int channel) => channel switch
     {
-        long heads = x.shape[0], n = x.shape[1], p = x.shape[2], d = x.shape[3];
-        var (w, columnSums, b) = NormalizedWeights(norm, channel); // [H, d, e], [H, 1, e], [H, 1, e]
-        long groups = w.shape[0], e = w.shape[2]; // H = heads, or the key/value heads (a group's query heads are consecutive)
-        var flat = x.reshape(groups, heads / groups * n * p, d); // [H, rows, d]
-        var projected = bmm(flat, w); // [H, rows, e]
-        var norms = linalg.vector_norm(flat, 2, [-1L], keepdim: true); // [H, rows, 1]: √Σ x², no temporary copy of x
-        var squares = norms * norms; // [H, rows, 1]
-        Tensor variance;
-        if (norm.Centred)
-        {
-            var mean = flat.mean([-1L], keepdim: true); // [H, rows, 1]
-            projected = projected - (mean * columnSums); // [H, rows, e]
-            variance = (squares / d) - (mean * mean);
-        }
-        else
-        {
-            variance = squares / d;
-        }
-
-        var scale = variance.add_(norm.EpsScalar, Scalars.One).sqrt_(); // [H, rows, 1]; mean(x²) − μ² ≥ −rounding, and eps is larger
-        return (projected / scale).add_(b, Scalars.One).view(heads, n, p, e).permute(1, 2, 0, 3); // [n, p, h, e]
-    }
-
-    /// <summary>W′ = diag(w)·W <c>[H, d, e]</c>, its column sums <c>[H, 1, e]</c> and b′ = β·W + b <c>[H, 1, e]</c> for a channel.</summary>
-    private (Tensor W, Tensor ColumnSums, Tensor B) NormalizedWeights(Normalization norm, int channel)
-    {
-        bool cacheable = !_wQ.requires_grad;
-        if (cacheable && _normalizedWeights?[channel] is { } cached)
-        {
-            return cached;
-        }
-
-        using var noGrad = cacheable ? no_grad() : null;
-        var (weight, bias) = channel switch { 0 => ((Tensor)_wQ, (Tensor)_bQ), 1 => (_wK, _bK), _ => (_wV, _bV) }; // [H, d, e], [H, e]
-        long groups = weight.shape[0], d = weight.shape[1], e = weight.shape[2];
-        var w = norm.Weight is { } scale ? weight * scale.view(1, d, 1) : weight; // [H, d, e]
-        var b = bias.view(groups, 1, e); // [H, 1, e]
-        if (norm.Bias is { } shift)
-        {
-            b = b + matmul(shift.view(1, 1, d), weight); // [H, 1, e]
-        }
-
-        var folded = (w.contiguous(), w.sum([1L], keepdim: true), b.contiguous());
-        if (cacheable)
-        {
-            _normalizedWeights ??= new (Tensor, Tensor, Tensor)?[3];
-            _normalizedWeights[channel] = (folded.Item1.DetachFromDisposeScope(), folded.Item2.DetachFromDisposeScope(), folded.Item3.DetachFromDisposeScope());
-        }
-
-        return folded;
-    }
+        0 => _folded.Project(x, norm, _wQ, _bQ, channel, cacheable: !_wQ.requires_grad),
+        1 => _folded.Project(x, norm, _wK, _bK, channel, cacheable: !_wQ.requires_grad),
+        _ => _folded.Project(x, norm, _wV, _bV, channel, cacheable: !_wQ.requires_grad),
+    };
 
     /// <summary>A key/value tensor with a leading head axis, repeated for each query head of its group.</summary>
     private Tensor PerQueryHead(Tensor t) => _groupSize == 1 ? t : t.repeat_interleave(_groupSize, 0);
