@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitFinder.Model.Loading;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -15,8 +14,8 @@ public sealed class ConfigSizeLimitTests
     public void Given_two_billion_layers_then_loading_refuses_the_config_quickly()
     {
         using var folder = FixturePaths.CopyModel("tl-attn-only-2l-tiny");
-        SetConfig(folder.File("config.json"), "n_layers", "2000000000");
-        var e = Rejected(folder.Path);
+        LoaderAssertions.SetConfig(folder.File("config.json"), "n_layers", "2000000000");
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("config.json", e.Message);
         Assert.Contains("n_layers", e.Message);
     }
@@ -25,8 +24,8 @@ public sealed class ConfigSizeLimitTests
     public void Given_more_layers_than_the_weights_hold_then_loading_names_the_weights_file_and_both_counts()
     {
         using var folder = FixturePaths.CopyModel("tl-attn-only-2l-tiny");
-        SetConfig(folder.File("config.json"), "n_layers", "4000");
-        var e = Rejected(folder.Path);
+        LoaderAssertions.SetConfig(folder.File("config.json"), "n_layers", "4000");
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("model_final.pth", e.Message);
         Assert.Contains("4000", e.Message);
         Assert.Contains("2 layer", e.Message);
@@ -36,8 +35,8 @@ public sealed class ConfigSizeLimitTests
     public void Given_an_n_ctx_beyond_the_limit_then_loading_names_it()
     {
         using var folder = FixturePaths.CopyModel("pythia-tiny");
-        SetConfig(folder.File("config.json"), "max_position_embeddings", "20000000");
-        var e = Rejected(folder.Path);
+        LoaderAssertions.SetConfig(folder.File("config.json"), "max_position_embeddings", "20000000");
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("n_ctx", e.Message);
     }
 
@@ -45,7 +44,7 @@ public sealed class ConfigSizeLimitTests
     public void Given_a_rotary_model_with_a_huge_n_ctx_then_a_two_token_run_allocates_for_two_tokens()
     {
         using var folder = FixturePaths.CopyModel("pythia-tiny");
-        SetConfig(folder.File("config.json"), "max_position_embeddings", "1000000");
+        LoaderAssertions.SetConfig(folder.File("config.json"), "max_position_embeddings", "1000000");
         long before = Environment.WorkingSet;
         using var loaded = ModelLoader.Load(folder.Path);
         using var tokens = TorchSharp.torch.tensor(new long[] { 1, 2 }).view(1, 2);
@@ -62,23 +61,8 @@ public sealed class ConfigSizeLimitTests
     {
         using var folder = FixturePaths.CopyModel("tl-attn-only-2l-tiny");
         File.WriteAllText(folder.File("config.json"), text);
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("config.json", e.Message);
         Assert.Contains(expected, e.Message);
-    }
-
-    private static BadInputException Rejected(string folder)
-    {
-        var clock = Stopwatch.StartNew();
-        var e = Assert.Throws<BadInputException>(() => ModelLoader.Load(folder).Dispose());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        return e;
-    }
-
-    private static void SetConfig(string path, string field, string jsonValue)
-    {
-        var json = JObject.Parse(File.ReadAllText(path));
-        json[field] = JToken.Parse(jsonValue);
-        File.WriteAllText(path, json.ToString());
     }
 }

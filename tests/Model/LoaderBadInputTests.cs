@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitFinder.Model;
 using CircuitFinder.Model.Checkpoints;
 using CircuitFinder.Model.Loading;
@@ -18,7 +17,7 @@ public sealed class LoaderBadInputTests
         string file = folder.File("model.safetensors");
         var bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("model.safetensors", e.Message);
     }
 
@@ -30,7 +29,7 @@ public sealed class LoaderBadInputTests
         var bytes = File.ReadAllBytes(file);
         BitConverter.GetBytes(1L << 52).CopyTo(bytes, 0);
         File.WriteAllBytes(file, bytes);
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("model.safetensors", e.Message);
         Assert.Contains("header", e.Message, StringComparison.OrdinalIgnoreCase);
     }
@@ -40,7 +39,7 @@ public sealed class LoaderBadInputTests
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
         RewriteWeights(folder.File("model.safetensors"), w => w.Remove("h.1.ln_2.bias"));
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("h.1.ln_2.bias", e.Message);
         Assert.Contains("missing", e.Message);
     }
@@ -50,7 +49,7 @@ public sealed class LoaderBadInputTests
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
         RewriteWeights(folder.File("model.safetensors"), w => w["wpe.weight"] = zeros(32, 64));
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("wpe.weight", e.Message);
         Assert.Contains("[32, 64]", e.Message);
         Assert.Contains("[64, 64]", e.Message);
@@ -62,7 +61,7 @@ public sealed class LoaderBadInputTests
         using var folder = FixturePaths.CopyModel("tl-gelu-2l-tiny");
         File.Delete(folder.File("model_final.pth"));
         RewriteWeights(folder.File("model_final.safetensors"), w => w["blocks.0.attn.W_X"] = zeros(2));
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("blocks.0.attn.W_X", e.Message);
     }
 
@@ -76,7 +75,7 @@ public sealed class LoaderBadInputTests
             t[3] = tensor(float.NaN);
             w["h.0.mlp.c_fc.bias"] = t;
         });
-        Assert.Contains("h.0.mlp.c_fc.bias", Rejected(folder.Path).Message);
+        Assert.Contains("h.0.mlp.c_fc.bias", LoaderAssertions.Rejected(folder.Path).Message);
 
         RewriteWeights(folder.File("model.safetensors"), w =>
         {
@@ -84,7 +83,7 @@ public sealed class LoaderBadInputTests
             t[3] = tensor(float.PositiveInfinity);
             w["h.0.mlp.c_fc.bias"] = t;
         });
-        Assert.Contains("h.0.mlp.c_fc.bias", Rejected(folder.Path).Message);
+        Assert.Contains("h.0.mlp.c_fc.bias", LoaderAssertions.Rejected(folder.Path).Message);
     }
 
     [Theory]
@@ -99,13 +98,13 @@ public sealed class LoaderBadInputTests
     public void Given_a_TransformerLens_config_that_is_wrong_then_loading_names_the_field(string field, string value, string expected)
     {
         using var folder = FixturePaths.CopyModel("tl-gelu-2l-tiny");
-        SetConfig(folder.File("config.json"), field, value);
+        LoaderAssertions.SetConfig(folder.File("config.json"), field, value);
         if (field == "n_heads")
         {
-            SetConfig(folder.File("config.json"), "d_head", "null");
+            LoaderAssertions.SetConfig(folder.File("config.json"), "d_head", "null");
         }
 
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains(expected, e.Message);
     }
 
@@ -117,17 +116,17 @@ public sealed class LoaderBadInputTests
     public void Given_a_GPT2_config_that_is_wrong_then_loading_names_the_field(string field, string value, string expected)
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
-        SetConfig(folder.File("config.json"), field, value);
-        Assert.Contains(expected, Rejected(folder.Path).Message);
+        LoaderAssertions.SetConfig(folder.File("config.json"), field, value);
+        Assert.Contains(expected, LoaderAssertions.Rejected(folder.Path).Message);
     }
 
     [Fact]
     public void Given_a_folder_with_no_checkpoint_then_loading_says_so()
     {
         using var folder = new TemporaryFolder();
-        Assert.Contains("no recognisable checkpoint", Rejected(folder.Path).Message);
+        Assert.Contains("no recognisable checkpoint", LoaderAssertions.Rejected(folder.Path).Message);
         File.WriteAllText(folder.File("notes.txt"), "hello");
-        Assert.Contains("no recognisable checkpoint", Rejected(folder.Path).Message);
+        Assert.Contains("no recognisable checkpoint", LoaderAssertions.Rejected(folder.Path).Message);
     }
 
     [Fact]
@@ -135,7 +134,7 @@ public sealed class LoaderBadInputTests
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
         File.Delete(folder.File("config.json"));
-        Assert.Contains("config.json", Rejected(folder.Path).Message);
+        Assert.Contains("config.json", LoaderAssertions.Rejected(folder.Path).Message);
     }
 
     [Fact]
@@ -143,7 +142,7 @@ public sealed class LoaderBadInputTests
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
         File.WriteAllText(folder.File("config.json"), "{ \"n_embd\": 64, ");
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("config.json", e.Message);
     }
 
@@ -151,9 +150,9 @@ public sealed class LoaderBadInputTests
     public void Given_an_unsupported_architecture_then_loading_names_the_model_type()
     {
         using var folder = FixturePaths.CopyModel("pythia-tiny");
-        SetConfig(folder.File("config.json"), "model_type", "\"mamba\"");
-        SetConfig(folder.File("config.json"), "architectures", "[\"MambaForCausalLM\"]");
-        var e = Rejected(folder.Path);
+        LoaderAssertions.SetConfig(folder.File("config.json"), "model_type", "\"mamba\"");
+        LoaderAssertions.SetConfig(folder.File("config.json"), "architectures", "[\"MambaForCausalLM\"]");
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("model_type 'mamba'", e.Message);
         Assert.Contains("config.json", e.Message);
     }
@@ -171,7 +170,7 @@ public sealed class LoaderBadInputTests
         pickle.AddRange("q\u0001\u0085q\u0002Rq\u0003."u8.ToArray());
         File.Delete(folder.File("model_final.pth"));
         Checkpoints.CheckpointFixtures.PickleCheckpointWith(folder.Path, pickle.ToArray(), "model_final.pth");
-        var e = Rejected(folder.Path);
+        var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("posix.system", e.Message);
         Assert.False(File.Exists(marker));
     }
@@ -189,20 +188,6 @@ public sealed class LoaderBadInputTests
         Assert.Contains("n_ctx = 64", tooLong.Message);
     }
 
-    private static BadInputException Rejected(string folder)
-    {
-        var clock = Stopwatch.StartNew();
-        var e = Assert.Throws<BadInputException>(() => ModelLoader.Load(folder).Dispose());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        return e;
-    }
-
-    private static void SetConfig(string path, string field, string jsonValue)
-    {
-        var json = JObject.Parse(File.ReadAllText(path));
-        json[field] = JToken.Parse(jsonValue);
-        File.WriteAllText(path, json.ToString());
-    }
 
     private static void RewriteWeights(string path, Action<Dictionary<string, Tensor>> edit)
     {
