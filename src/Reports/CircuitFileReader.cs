@@ -74,7 +74,7 @@ public static class CircuitFileReader
             throw new BadInputException($"{path}: no such file");
         }
 
-        string text = File.ReadAllText(path);
+        string text = InputFile.ReadAllText(path); // regular files only, as Read: a FIFO must not hang verify
         if (!text.TrimStart().StartsWith('{'))
         {
             return null;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitFinder.Graph.Results;
 using CircuitFinder.Model.Loading;
 using CircuitFinder.Patching.Discovery;
@@ -86,14 +85,6 @@ public static class StoriesHybridBenchmark
     {
         using var batch = TaskBatch.From(dataset);
         using var noGrad = no_grad();
-        var times = new List<double>();
-        for (int i = 0; i < 7; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            loaded.Model.Forward(batch.Clean, batch.AttentionMask).Dispose();
-            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
-        }
-
-        return times.Order().ElementAt(3);
+        return Timing.MedianMs(() => loaded.Model.Forward(batch.Clean, batch.AttentionMask).Dispose(), warmup: 1, runs: 7) / 1000;
     }
 }

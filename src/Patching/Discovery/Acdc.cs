@@ -38,7 +38,6 @@ public sealed class Acdc : IDiscoveryAlgorithm
         var scores = new Dictionary<Edge, double>();
         var order = VisitOrder(graph).Where(candidateSet.Contains).ToList();
         int tests = 0, start = 0;
-        double current;
         var saved = options is { Resume: true, CheckpointPath: { } resumeFrom } ? AcdcCheckpoint.Load(resumeFrom) : null;
         if (saved is not null)
         {
@@ -56,17 +55,14 @@ public sealed class Acdc : IDiscoveryAlgorithm
                 scores[edge] = score;
             }
 
-            (start, tests, current) = (saved.NextIndex, saved.Tests, saved.Current);
+            (start, tests) = (saved.NextIndex, saved.Tests);
             AtomicFile.DeleteLeftovers(path); // a write the kill interrupted
-        }
-        else
-        {
-            current = context.MetricOf([ablated.ToList()], ablated.ToList())[0];
         }
 
         // the starting set (the hybrid's screened-out edges, a resumed run's removals) spans every layer, while each test
         // adds an edge at or below the layers removed since: tests resume on the starting set's recorded run
         var baseSet = ablated.Count > 0 ? ablated.ToList() : null;
+        double current = saved?.Current ?? context.MetricOf([baseSet ?? []], baseSet)[0];
         int sinceSave = 0;
         for (int index = start; index < order.Count; index++)
         {

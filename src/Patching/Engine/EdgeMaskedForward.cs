@@ -89,10 +89,7 @@ public sealed class EdgeMaskedForward
         }
 
         int start = resume ? Enumerable.Range(0, variants).Select(v => StartLayer(sets[v], recordedWith)).Min() : 0;
-        // many ablated edges: keep the deltas in one buffer so corrections are matrix products (SourceDeltas)
-        long denseBytes = (long)variants * _layout.Sources.Count * b * p * d * ablated.element_size();
-        bool dense = !_layout.NeuronLevel && entries.Count >= _denseMinimumEdges && denseBytes <= DenseMaximumBytes;
-        var deltas = new SourceDeltas(variants, _layout.Sources.Count, b, p, d, dense, ablated.dtype, ablated.device); // x_s − x̃_s
+        var deltas = NewDeltas(variants, entries.Count, b, p, ablated); // x_s − x̃_s
         foreach (var source in entries.Select(x => x.Edge.Source).Distinct())
         {
             if (GraphLayout.SourceLayer(source) < start)
@@ -109,6 +106,19 @@ public sealed class EdgeMaskedForward
         var read = input.ReadPositions is null ? null : VariantBatch.Repeat(input.ReadPositions, variants);
         var logits = _model.Logits(final, read, fireHooks: false); // [V·b, v] or [V·b, p, v]
         return (read is null ? logits.view(variants, b, p, logits.shape[^1]) : logits.view(variants, b, logits.shape[^1])).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The deltas of a run of <paramref name="variants"/> sets holding <paramref name="edges"/> ablated edges in all: many
+    /// edges keep them in one buffer, so corrections are matrix products (<see cref="SourceDeltas"/>), unless the graph is
+    /// at neuron level or the buffer would pass <see cref="DenseMaximumBytes"/>.
+    /// </summary>
+    private SourceDeltas NewDeltas(int variants, int edges, long b, long p, Tensor ablated)
+    {
+        long d = _cfg.DModel;
+        long denseBytes = (long)variants * _layout.Sources.Count * b * p * d * ablated.element_size();
+        bool dense = !_layout.NeuronLevel && edges >= _denseMinimumEdges && denseBytes <= DenseMaximumBytes;
+        return new SourceDeltas(variants, _layout.Sources.Count, b, p, d, dense, ablated.dtype, ablated.device);
     }
 
     /// <summary>
@@ -160,8 +170,7 @@ public sealed class EdgeMaskedForward
         _layout.Validate(set);
         long b = input.Batch, p = input.Positions, d = _cfg.DModel;
         var entries = set.Distinct().OrderBy(_layout.Graph.IndexOf).Select(e => (0, e)).ToList();
-        long denseBytes = _layout.Sources.Count * b * p * d * ablated.element_size();
-        var deltas = new SourceDeltas(1, _layout.Sources.Count, b, p, d, entries.Count >= _denseMinimumEdges && denseBytes <= DenseMaximumBytes, ablated.dtype, ablated.device);
+        var deltas = NewDeltas(1, entries.Count, b, p, ablated);
         int inputSource = _layout.SourceIndex(Node.Input);
         var x0 = clean.Outputs[inputSource]; // [b, p, d]: the input node has no incoming edge
         deltas.Set(inputSource, (x0 - ablated[inputSource]).unsqueeze(0)); // [1, b, p, d]
