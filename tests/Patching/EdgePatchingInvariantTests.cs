@@ -119,6 +119,35 @@ public sealed class EdgePatchingInvariantTests
     }
 
     [Property(MaxTest = 16)]
+    public void Logits_at_read_positions_equal_the_full_run_at_those_positions_dense_or_sparse(int seed)
+    {
+        using var setup = Setup.Create(seed);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var random = new Random(seed);
+        var edges = setup.Graph.Edges;
+        // edges into the logits among them, so the final stream's corrections are made at the read rows only
+        var sets = Enumerable.Range(0, 3)
+            .Select(i => (IReadOnlyCollection<Edge>)edges.Where(e => e.Destination.Kind == NodeKind.Logits || random.NextDouble() < 0.3 * i).ToList())
+            .ToList();
+        var layout = setup.Patcher.Layout;
+        var full = setup.Patcher.Input;
+        long b = setup.Clean.shape[0], p = setup.Clean.shape[1];
+        var positions = Enumerable.Range(0, (int)b).Select(_ => (long)random.Next((int)p)).ToArray();
+        var read = full with { ReadPositions = tensor(positions) };
+        foreach (int minimum in new[] { 0, int.MaxValue })
+        {
+            var engine = new EdgeMaskedForward(setup.Model, layout, denseMinimumEdges: minimum);
+            using var record = engine.Record(full);
+            var ablated = setup.Patcher.AblatedSources;
+            var everywhere = engine.Run(full, record, ablated, sets); // [V, b, p, v]
+            var expected = stack(Enumerable.Range(0, (int)b).Select(i => everywhere.select(1, i).select(1, positions[i])).ToArray(), 1); // [V, b, v]
+            AssertClose(expected, engine.Run(read, record, ablated, sets), $"{(minimum == 0 ? "dense" : "sparse")}, {sets.Count} variants");
+            AssertClose(expected[2].unsqueeze(0), engine.Run(read, record, ablated, [sets[2]]), $"{(minimum == 0 ? "dense" : "sparse")}, one variant");
+        }
+    }
+
+    [Property(MaxTest = 16)]
     public void Resuming_on_a_recorded_base_set_gives_the_logits_of_a_run_from_scratch(int seed)
     {
         using var setup = Setup.Create(seed);

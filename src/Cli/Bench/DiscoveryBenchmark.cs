@@ -70,43 +70,42 @@ public static class DiscoveryBenchmark
             return (ms, ms / ((before + Plain()) / 2));
         }
 
-        var (testMs, testForwards) = Measure(() =>
+        // per-test figures: a plain forward after every few tests, each group divided by the plain forwards around it,
+        // so that a change of load during the sample moves both sides of the ratio
+        (double Ms, double Forwards) MeasureEach<T>(IReadOnlyList<T> items, Action<T> test)
         {
-            foreach (var edge in sample)
+            const int group = 4;
+            double ms = 0, forwards = 0, before = Plain();
+            for (int i = 0; i < items.Count; i += group)
             {
-                kl.MetricOf([[edge]]);
+                long start = Stopwatch.GetTimestamp();
+                foreach (var item in items.Skip(i).Take(group))
+                {
+                    test(item);
+                }
+
+                double groupMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds, after = Plain();
+                ms += groupMs;
+                forwards += groupMs / ((before + after) / 2);
+                before = after;
             }
-        });
-        testMs /= sample.Count;
-        testForwards /= sample.Count;
+
+            return (ms / items.Count, forwards / items.Count);
+        }
+
+        var (testMs, testForwards) = MeasureEach(sample, edge => kl.MetricOf([[edge]]));
 
         // late in an ACDC run most edges are already removed: the same tests with half of all edges ablated besides
         progress.Report(("ACDC edge tests, half the edges removed", 0.25));
         var removed = graph.Edges.Where(_ => random.NextDouble() < 0.5).ToList();
         var lateSets = sample.Select(e => (IReadOnlyCollection<Edge>)removed.Append(e).Distinct().ToList()).ToList();
-        var (lateMs, lateForwards) = Measure(() =>
-        {
-            foreach (var set in lateSets)
-            {
-                kl.MetricOf([set]);
-            }
-        });
-        lateMs /= lateSets.Count;
-        lateForwards /= lateSets.Count;
+        var (lateMs, lateForwards) = MeasureEach(lateSets, set => kl.MetricOf([set]));
 
         // the same tests as ACDC makes them on top of a starting set (the hybrid's screened-out edges): the removed set's
         // run recorded once, each test resuming from its own edge's layer on it
         progress.Report(("ACDC edge tests on a recorded base", 0.28));
         var (baseRecordMs, baseRecordForwards) = Measure(() => kl.MetricOf([removed.ToList()], removed));
-        var (basedMs, basedForwards) = Measure(() =>
-        {
-            foreach (var set in lateSets)
-            {
-                kl.MetricOf([set], removed);
-            }
-        });
-        basedMs /= lateSets.Count;
-        basedForwards /= lateSets.Count;
+        var (basedMs, basedForwards) = MeasureEach(lateSets, set => kl.MetricOf([set], removed));
 
         var logitDiff = new DiscoveryContext(model, patcher, new LogitDifferenceMetric(), answers, wrong, new DiscoveryOptions { TopK = 100, IgSteps = 5 });
         progress.Report(("eap (warm-up)", 0.3));

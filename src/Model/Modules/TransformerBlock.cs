@@ -97,10 +97,12 @@ public sealed class TransformerBlock : nn.Module
     {
         residPre = _hookResidPre.forward(residPre);
         var z = Z(route.AttentionInput(_layer, residPre), context); // [n, p, h, e]
-        route.HeadsWritten(_layer, z);
-        var attnOut = _hookAttnOut.forward(_attn.NeedsResult(context.Options.UseAttnResult)
-            ? _attn.PerHeadResults(z).sum(2).add_(_attn.b_O, Scalars.One)
-            : _attn.Output(z)); // [n, p, d]
+        var headSum = route.HeadsWritten(_layer, z); // Σ_h z_h W_O[h] when the route computed each head's output
+        var attnOut = _hookAttnOut.forward(headSum is not null && !route.FiresHooks
+            ? headSum.add_(_attn.b_O, Scalars.One)
+            : _attn.NeedsResult(context.Options.UseAttnResult)
+                ? _attn.PerHeadResults(z).sum(2).add_(_attn.b_O, Scalars.One)
+                : _attn.Output(z)); // [n, p, d]
         if (_mlp is null)
         {
             return _hookResidPost.forward(residPre.add(attnOut, Scalars.One));
@@ -108,14 +110,27 @@ public sealed class TransformerBlock : nn.Module
 
         var mlpIn = _cfg.ParallelAttnMlp ? residPre : _hookResidMid!.forward(residPre.add(attnOut, Scalars.One)); // [n, p, d]
         var input = route.MlpInput(_layer, _hookMlpIn!.HasHooks ? _hookMlpIn.forward(mlpIn.clone()) : mlpIn);
-        var (pre, preLinear) = _mlp.PreActivations(_ln2.ApplyTo(input.Shared)); // [n, p, m]
-        if (input.Rows is { } rows)
+        Tensor post, mlpOut;
+        if (context.FinalReadPositions is { } read && _layer == _cfg.NLayers - 1 && input.Rows is null && !route.FiresHooks)
         {
-            (pre, preLinear) = _mlp.WithNeuronRows(pre, preLinear, _ln2.ApplyTo(rows.Inputs), rows);
+            // only the read positions of the last block's output are used: the MLP runs there alone
+            var index = read.view(-1, 1, 1).expand(-1, 1, _cfg.DModel); // [n, 1, d]
+            var (pre, preLinear) = _mlp.PreActivations(_ln2.ApplyTo(input.Shared.gather(1, index))); // [n, 1, m]
+            post = _mlp.PostFromPre(pre, preLinear); // [n, 1, m]
+            mlpOut = zeros_like(mlpIn).scatter_(1, index, _mlp.Output(post)); // [n, p, d], zero away from the read positions
+        }
+        else
+        {
+            var (pre, preLinear) = _mlp.PreActivations(_ln2.ApplyTo(input.Shared)); // [n, p, m]
+            if (input.Rows is { } rows)
+            {
+                (pre, preLinear) = _mlp.WithNeuronRows(pre, preLinear, _ln2.ApplyTo(rows.Inputs), rows);
+            }
+
+            post = _mlp.PostFromPre(pre, preLinear); // [n, p, m]
+            mlpOut = _hookMlpOut!.forward(_mlp.Output(post)); // [n, p, d]
         }
 
-        var post = _mlp.PostFromPre(pre, preLinear); // [n, p, m]
-        var mlpOut = _hookMlpOut!.forward(_mlp.Output(post)); // [n, p, d]
         route.MlpWritten(_layer, post, mlpOut);
         var residPost = _cfg.ParallelAttnMlp ? residPre.add(attnOut, Scalars.One).add_(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
         return _hookResidPost.forward(residPost);

@@ -16,4 +16,12 @@ public sealed record ForwardContext(
     Tensor? Positions,
     Tensor? PromptPositions,
     bool MaskHasPadding,
-    ModelRunOptions Options);
+    ModelRunOptions Options)
+{
+    /// <summary>
+    /// The one position per batch row <c>[n]</c> at which the caller reads the last block's output (logits at read
+    /// positions), or null for every position. When set, the last block runs its MLP at those positions only and
+    /// leaves the MLP's contribution out of the others, which nothing reads. Runs that fire hooks never set it.
+    /// </summary>
+    public Tensor? FinalReadPositions { get; init; }
+}

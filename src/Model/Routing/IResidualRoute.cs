@@ -17,8 +17,12 @@ public interface IResidualRoute
     /// <summary>What layer <paramref name="layer"/>'s heads read, from <paramref name="residPre"/> <c>[n, pos, d_model]</c>.</summary>
     AttentionInput AttentionInput(int layer, Tensor residPre);
 
-    /// <summary>Layer <paramref name="layer"/>'s mixed values <paramref name="z"/> <c>[n, pos, head, d_head]</c>: head h writes z_h W_O[h].</summary>
-    void HeadsWritten(int layer, Tensor z);
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s mixed values <paramref name="z"/> <c>[n, pos, head, d_head]</c>: head h writes
+    /// z_h W_O[h]. A route that computes every head's output anyway returns their sum Σ_h z_h W_O[h] <c>[n, pos, d_model]</c>
+    /// (a new tensor, b_O not added), which the block then uses instead of projecting z again; otherwise null.
+    /// </summary>
+    Tensor? HeadsWritten(int layer, Tensor z);
 
     /// <summary>What layer <paramref name="layer"/>'s MLP reads, from <paramref name="mlpIn"/> <c>[n, pos, d_model]</c> (before ln2).</summary>
     MlpInput MlpInput(int layer, Tensor mlpIn);

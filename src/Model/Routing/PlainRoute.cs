@@ -11,9 +11,7 @@ public sealed class PlainRoute : IResidualRoute
 
     public AttentionInput AttentionInput(int layer, Tensor residPre) => Routing.AttentionInput.Of(residPre);
 
-    public void HeadsWritten(int layer, Tensor z)
-    {
-    }
+    public Tensor? HeadsWritten(int layer, Tensor z) => null;
 
     public MlpInput MlpInput(int layer, Tensor mlpIn) => new(mlpIn);
 

@@ -25,9 +25,7 @@ internal sealed class GradientRoute(int channels, int heads) : IResidualRoute
         return Model.Routing.AttentionInput.PerHead(views[0], views[Math.Min(1, channels - 1)], views[channels - 1]);
     }
 
-    public void HeadsWritten(int layer, Tensor z)
-    {
-    }
+    public Tensor? HeadsWritten(int layer, Tensor z) => null;
 
     public MlpInput MlpInput(int layer, Tensor mlpIn)
     {

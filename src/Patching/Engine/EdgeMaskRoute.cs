@@ -28,8 +28,13 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     private readonly List<(int Variant, Edge Edge)>[] _mlps; // per layer
     private readonly List<(int Variant, Edge Edge)> _logits;
     private readonly RecordRoute? _recorder;
+    private readonly Tensor? _readPositions; // [b]: the unembedding reads only these positions (null: every position)
+    private (int Layer, Tensor Correction)? _mlpBelow; // set by AttentionInput, read by MlpInput of the same layer
 
-    /// <summary>Also records the run (one variant) into <paramref name="recorder"/>, as a clean run is recorded.</summary>
+    /// <summary>
+    /// Also records the run (one variant) into <paramref name="recorder"/>, as a clean run is recorded. With
+    /// <paramref name="readPositions"/> <c>[b]</c> (on the model's device), the final input is the stream at those positions only.
+    /// </summary>
     public EdgeMaskRoute(
         HookedTransformer model,
         GraphLayout layout,
@@ -39,9 +44,11 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         int variants,
         long b,
         long p,
-        RecordRoute? recorder = null)
+        RecordRoute? recorder = null,
+        Tensor? readPositions = null)
     {
         _recorder = recorder;
+        _readPositions = readPositions?.to(ScalarType.Int64);
         _model = model;
         _layout = layout;
         _deltas = deltas;
@@ -88,9 +95,20 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source))).ToList();
         var pairs = entries.Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
         var residV = residPre.view(_variants, _b, _p, _d);
-        var corrected = _deltas.PreferDense(triples.Count, slots, triples.Max(x => x.Item3) + 1)
-            ? _deltas.Corrected(residV, triples, slots).view(_variants, channels, heads, _b, _p, _d) // [V, c, h, b, p, d]
+        // the MLP's corrections from sources below this layer ride along as one more slot (no residual), so the MLP
+        // reads the buffer only for this layer's heads (MlpInput)
+        int firstHead = _layout.SourceIndex(Node.Head(layer, 0));
+        var mlpBelow = _layout.NeuronLevel ? [] : _mlps[layer].Select(x => (x.Variant, slots, _layout.SourceIndex(x.Edge.Source))).Where(x => x.Item3 < firstHead).ToList();
+        var all = mlpBelow.Count == 0 ? triples : triples.Concat(mlpBelow).ToList();
+        int allSlots = slots + (mlpBelow.Count == 0 ? 0 : 1);
+        var corrected = _deltas.PreferDense(all.Count, allSlots, all.Max(x => x.Item3) + 1)
+            ? _deltas.Corrected(residV, all, allSlots, withoutResidual: slots) // [V, b, p, c·h (+ 1), d]
             : null;
+        if (corrected is not null && mlpBelow.Count > 0)
+        {
+            _mlpBelow = (layer, corrected.select(3, slots)); // [V, b, p, d]: −Σ over the MLP's ablated edges from below
+        }
+
         if (2 * pairs.Count >= _variants * heads)
         {
             // most heads differ: per-head inputs for the whole batch, head-major, one batched projection over heads
@@ -100,8 +118,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
                 Tensor x; // [h, V, b, p, d]
                 if (corrected is not null)
                 {
-                    var channel = corrected.select(1, c); // [V, h, b, p, d]
-                    x = _variants == 1 ? channel.squeeze(0).unsqueeze(1) : channel.transpose(0, 1);
+                    x = corrected.narrow(3, c * heads, heads).permute(3, 0, 1, 2, 4); // [h, V, b, p, d], a view
                 }
                 else
                 {
@@ -138,7 +155,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
                 if (corrected is not null)
                 {
-                    rows[c][t] = corrected[variant, c, head]; // [b, p, d]
+                    rows[c][t] = corrected[variant].select(2, (c * heads) + head); // [b, p, d]
                     continue;
                 }
 
@@ -158,25 +175,29 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         return Model.Routing.AttentionInput.Of(residPre, new HeadRows(_variants, pairs.Select(x => x.Variant).ToList(), pairs.Select(x => x.Index).ToList(), q, k, v));
     }
 
-    public void HeadsWritten(int layer, Tensor z)
+    public Tensor? HeadsWritten(int layer, Tensor z)
     {
-        _recorder?.HeadsWritten(layer, z);
+        var recorded = _recorder?.HeadsWritten(layer, z);
         int heads = _model.Config.NHeads, first = _layout.SourceIndex(Node.Head(layer, 0)); // a layer's heads are consecutive sources
         if (!Enumerable.Range(first, heads).Any(_needed.Contains))
         {
-            return;
+            return recorded;
         }
 
         var attn = _model.Blocks[layer].Attn;
+        var outputs = attn.HeadOutputs(z); // [h, V·b, p, d]
+        var sum = outputs.sum([0L]); // [V·b, p, d]: the block adds b_O instead of projecting z again
         var ablated = _ablated.narrow(0, first, heads); // [h, b, p, d]
         var deltas = _variants == 1
-            ? attn.HeadOutputs(z, ablated).unsqueeze(1) // [h, 1, b, p, d]: every head's output less its ablated value, one product
-            : attn.HeadOutputs(z).view(heads, _variants, _b, _p, _d) - ablated.unsqueeze(1); // [h, V, b, p, d]
+            ? outputs.sub_(ablated).unsqueeze(1) // [h, 1, b, p, d], in place
+            : outputs.view(heads, _variants, _b, _p, _d).sub_(ablated.unsqueeze(1)); // [h, V, b, p, d]
         _deltas.SetRange(first, deltas);
         for (int h = 0; h < heads; h++)
         {
             _deltas[first + h].MoveToOuterDisposeScope();
         }
+
+        return sum;
     }
 
     public MlpInput MlpInput(int layer, Tensor mlpIn)
@@ -190,7 +211,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
 
         if (!_layout.NeuronLevel)
         {
-            return new MlpInput(Corrected(entries, mlpIn));
+            return new MlpInput(_mlpBelow is { } below && below.Layer == layer ? CorrectedAbove(layer, entries, mlpIn, below.Correction) : Corrected(entries, mlpIn));
         }
 
         var inV = mlpIn.view(_variants, _b, _p, _d);
@@ -237,10 +258,39 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
     }
 
+    /// <summary>
+    /// The unembedding's input: <c>[V·b, p, d]</c>, or with read positions only the stream at them <c>[V·b, 1, d]</c>
+    /// (the corrections of edges into the logits are then made at those rows only).
+    /// </summary>
     public Tensor FinalInput(Tensor residFinal)
     {
         RawFinal = residFinal;
-        return _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
+        if (_readPositions is null)
+        {
+            return _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
+        }
+
+        var index = _readPositions.view(_b, 1, 1).expand(_b, 1, _d); // [b, 1, d]
+        var read = residFinal.view(_variants, _b, _p, _d).gather(2, index.unsqueeze(0).expand(_variants, _b, 1, _d)).view(_variants, _b, _d); // [V, b, d]
+        if (_logits.Count == 0)
+        {
+            return read.view(_variants * _b, 1, _d);
+        }
+
+        var triples = _logits.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
+        if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
+        {
+            var rows = arange(_b, ScalarType.Int64, _readPositions.device).mul_(_p).add_(_readPositions); // [b]: flat row b·p + position
+            return _deltas.CorrectedAt(read, triples, rows).view(_variants * _b, 1, _d);
+        }
+
+        var x = read.clone(); // [V, b, d], in place: one buffer however many edges
+        foreach (var (variant, edge) in _logits)
+        {
+            x.select(0, variant).sub_(_deltas[_layout.SourceIndex(edge.Source)][variant].gather(1, index).squeeze(1)); // [b, d]
+        }
+
+        return x.view(_variants * _b, 1, _d);
     }
 
     /// <summary>A head input's slot: channel-major (all q, then k, then v), or the head at head level.</summary>
@@ -253,13 +303,34 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         _deltas[source].MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The MLP's input <paramref name="input"/> <c>[V·b, p, d]</c> plus <paramref name="below"/> (the corrections of its
+    /// ablated edges from sources below <paramref name="layer"/>, computed with the heads' inputs) minus its ablated
+    /// edges from this layer's heads, one subtraction each.
+    /// </summary>
+    private Tensor CorrectedAbove(int layer, List<(int Variant, Edge Edge)> entries, Tensor input, Tensor below)
+    {
+        int firstHead = _layout.SourceIndex(Node.Head(layer, 0));
+        var x = input.view(_variants, _b, _p, _d) + below; // [V, b, p, d], a new buffer
+        foreach (var (variant, edge) in entries)
+        {
+            int s = _layout.SourceIndex(edge.Source);
+            if (s >= firstHead)
+            {
+                x.select(0, variant).sub_(_deltas[s][variant]);
+            }
+        }
+
+        return x.view(_variants * _b, _p, _d);
+    }
+
     /// <summary><paramref name="input"/> <c>[V·b, p, d]</c> minus, per variant, Σ over its ablated edges into one destination of (x_s − x̃_s).</summary>
     private Tensor Corrected(List<(int Variant, Edge Edge)> entries, Tensor input)
     {
         var triples = entries.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
         if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
         {
-            return _deltas.Corrected(input.view(_variants, _b, _p, _d), triples, 1).view(_variants * _b, _p, _d);
+            return _deltas.Corrected(input.view(_variants, _b, _p, _d), triples, 1).view(_variants * _b, _p, _d); // [V, b, p, 1, d] as [V·b, p, d]
         }
 
         var x = input.view(_variants, _b, _p, _d).clone(); // in place: one buffer however many edges

@@ -99,12 +99,17 @@ public sealed class EdgeMaskedForward
             }
         }
 
+        var read = input.ReadPositions?.to(ScalarType.Int64).to(_model.Device); // [b]
         var context = _model.Context(input.Tokens, input.AttentionMask, variants);
+        if (read is not null && !_layout.NeuronLevel)
+        {
+            context = context with { FinalReadPositions = VariantBatch.Repeat(read, variants) }; // [V·b]: the last MLP at the read positions only
+        }
+
         var startResid = start < _cfg.NLayers ? clean.ResidPre[start] : clean.ResidFinal;
-        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, variants, b, p);
-        var final = _model.RunBlocks(start, VariantBatch.Repeat(startResid, variants), context, route); // [V·b, p, d]
-        var read = input.ReadPositions is null ? null : VariantBatch.Repeat(input.ReadPositions, variants);
-        var logits = _model.Logits(final, read, fireHooks: false); // [V·b, v] or [V·b, p, v]
+        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, variants, b, p, readPositions: read);
+        var final = _model.RunBlocks(start, VariantBatch.Repeat(startResid, variants), context, route); // [V·b, p, d], or [V·b, 1, d] at the read positions
+        var logits = _model.Logits(final, fireHooks: false); // [V·b, p|1, v]
         return (read is null ? logits.view(variants, b, p, logits.shape[^1]) : logits.view(variants, b, logits.shape[^1])).MoveToOuterDisposeScope();
     }
 

@@ -40,13 +40,15 @@ internal sealed class RecordRoute : IResidualRoute
         return Model.Routing.AttentionInput.Of(residPre);
     }
 
-    public void HeadsWritten(int layer, Tensor z)
+    public Tensor? HeadsWritten(int layer, Tensor z)
     {
         var results = _model.Blocks[layer].Attn.HeadOutputs(z); // [h, b, p, d]
         for (int h = 0; h < _model.Config.NHeads; h++)
         {
             Outputs[_layout.SourceIndex(Node.Head(layer, h))] = results[h].MoveToOuterDisposeScope();
         }
+
+        return results.sum([0L]); // [b, p, d]
     }
 
     public MlpInput MlpInput(int layer, Tensor mlpIn)
