@@ -13,9 +13,13 @@ public sealed record DotnetCommand(int ExitCode, string Output, TimeSpan Elapsed
     public static string Executable =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    public static DotnetCommand Run(string workingDirectory, TimeSpan limit, params string[] args)
+    public static DotnetCommand Run(string workingDirectory, TimeSpan limit, params string[] args) =>
+        RunExecutable(Executable, workingDirectory, limit, args);
+
+    /// <summary>Runs another program (an installed tool's command) the same way, with DOTNET_ROOT set to this SDK's folder.</summary>
+    public static DotnetCommand RunExecutable(string executable, string workingDirectory, TimeSpan limit, params string[] args)
     {
-        var start = new ProcessStartInfo(Executable)
+        var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -39,6 +43,10 @@ public sealed record DotnetCommand(int ExitCode, string Output, TimeSpan Elapsed
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
         start.Environment["UseSharedCompilation"] = "false";
+        if (Path.IsPathRooted(Executable))
+        {
+            start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(Path.GetFullPath(new FileInfo(Executable).ResolveLinkTarget(true)?.FullName ?? Executable));
+        }
 
         var output = new StringBuilder();
         var clock = Stopwatch.StartNew();
