@@ -52,7 +52,7 @@ public static partial class DocCode
 
     /// <summary>
     /// One <c>Program.cs</c> from code fragments: their <c>using</c> directives (not <c>using</c> statements) first,
-    /// deduplicated, then the rest in order; lines starting with <c>#r</c> or <c>#!</c> (notebook directives) dropped.
+    /// deduplicated, then the rest in order; lines starting with <c>#r</c>, <c>#i</c> or <c>#!</c> (notebook directives) dropped.
     /// </summary>
     public static string Program(IEnumerable<string> fragments)
     {
@@ -63,7 +63,7 @@ public static partial class DocCode
             foreach (var raw in fragment.Replace("\r\n", "\n").Split('\n'))
             {
                 var line = raw.TrimEnd();
-                if (line.StartsWith("#r ", StringComparison.Ordinal) || line.StartsWith("#!", StringComparison.Ordinal))
+                if (line.StartsWith("#r ", StringComparison.Ordinal) || line.StartsWith("#i ", StringComparison.Ordinal) || line.StartsWith("#!", StringComparison.Ordinal))
                 {
                     continue;
                 }
