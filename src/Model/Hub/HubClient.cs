@@ -195,14 +195,14 @@ public sealed class HubClient : IDisposable
             if (code is >= 300 and < 400 && response.Headers.Location is { } location && hop < MaxRedirects)
             {
                 var next = new Uri(url, location);
-                if (followAll || next.Authority == url.Authority)
+                if (followAll || !location.IsAbsoluteUri)
                 {
                     response.Dispose();
                     url = next;
                     continue;
                 }
 
-                return response; // a large file's HEAD: the hub's own answer carries its metadata
+                return response; // a large file's HEAD: the hub's own answer (not the CDN's) carries its metadata
             }
 
             if (response.IsSuccessStatusCode)
