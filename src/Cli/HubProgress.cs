@@ -8,7 +8,7 @@ public static class HubProgress
 {
     public static T Run<T>(bool quiet, Func<IProgress<HubTransfer>, T> work) =>
         ConsoleProgress.Run("download", quiet, progress => work(new SynchronousProgress<HubTransfer>(t =>
-            progress.Report(($"{t.Repo} {t.File} {Bytes(t.Done)}/{Bytes(t.Total)}", t.Total > 0 ? (double)t.Done / t.Total : 0)))));
+            progress.Report((Spectre.Console.Markup.Escape($"{t.Repo} {t.File} {Bytes(t.Done)}/{Bytes(t.Total)}"), t.Total > 0 ? (double)t.Done / t.Total : 0)))));
 
     /// <summary>A byte count for people: <c>512 B</c>, <c>3.4 MB</c>, <c>1.20 GB</c>.</summary>
     public static string Bytes(long bytes) => bytes switch
