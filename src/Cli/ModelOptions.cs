@@ -3,7 +3,6 @@ using CircuitFinder.Model;
 using CircuitFinder.Model.Hub;
 using CircuitFinder.Model.Loading;
 using CircuitFinder.Model.Processing;
-using CircuitFinder.Model.Zoo;
 using TorchSharp;
 
 namespace CircuitFinder.Cli;
@@ -62,7 +61,7 @@ public sealed class ModelOptions
         var device = ResolveDevice(parse.GetValue(Device)!);
         string spec = parse.GetValue(Model)!;
         var hub = CliEnvironment.Hub();
-        if (parse.GetValue(Download) && !File.Exists(spec) && !Directory.Exists(spec) && !spec.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal))
+        if (parse.GetValue(Download) && HubModels.NeedsDownload(spec, hub))
         {
             HubProgress.Run(parse.GetValue(GlobalOptions.Quiet), progress => HubModels.Locate(spec, hub, download: true, progress));
         }

@@ -27,7 +27,7 @@ public sealed class WikiRevisionsTests
             }
         }
 
-        var env = new Dictionary<string, string> { ["HF_HUB_CACHE"] = folder.File("hub"), ["HF_ENDPOINT"] = hub.Endpoint };
+        var env = new Dictionary<string, string> { ["HF_HUB_CACHE"] = folder.File("hub"), ["HF_ENDPOINT"] = hub.Endpoint, ["HOME"] = folder.File("home") };
         string[] common = ["--detectors", "previous-token,induction", "--title", "attn-only-2l over training", "--quiet"];
         var fromHub = CliRun.With(env, ["wiki", "--family", Repo, "--revisions", "step1024,step0,step256", "--download", "--out", folder.File("hub-site"), .. common]);
         Assert.True(fromHub.ExitCode == 0, fromHub.Stderr);
@@ -55,7 +55,7 @@ public sealed class WikiRevisionsTests
             hub.AddFolder(Repo, "step" + step, Checkpoint(step));
         }
 
-        var env = new Dictionary<string, string> { ["HF_HUB_CACHE"] = folder.File("hub"), ["HF_ENDPOINT"] = hub.Endpoint };
+        var env = new Dictionary<string, string> { ["HF_HUB_CACHE"] = folder.File("hub"), ["HF_ENDPOINT"] = hub.Endpoint, ["HOME"] = folder.File("home") };
         var shard = CliRun.With(env, "wiki", "--family", Repo, "--revisions", "step0,step256,step1024", "--shard", "2/2", "--download", "--detectors", "induction", "--out", folder.File("s2"), "--quiet");
         Assert.True(shard.ExitCode == 0, shard.Stderr);
         string refs = Path.Combine(folder.File("hub"), "models--test--attn-only-2l", "refs");

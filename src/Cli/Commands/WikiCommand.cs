@@ -59,12 +59,10 @@ public static class WikiCommand
                 string?[] inputs = [revisionList is null ? familyFolder : null, .. members.Entries.Select(e => e.Source), .. settings.Inputs(parse)];
                 using var output = OutputFolder.Claim(folder, sharded ? WikiShardFile.OutputKind : WikiSite.OutputKind, inputs);
 
-                if (parse.GetValue(download))
+                var missing = parse.GetValue(download) ? members.EntriesOf(part).Where(e => HubModels.NeedsDownload(e.Source, hub)).ToList() : [];
+                if (missing.Count > 0)
                 {
-                    HubProgress.Run(parse.GetValue(GlobalOptions.Quiet), progress => members.EntriesOf(part)
-                        .Where(e => !File.Exists(e.Source) && !Directory.Exists(e.Source) && !e.Source.StartsWith("zoo:", StringComparison.Ordinal))
-                        .Select(e => HubModels.Locate(e.Source, hub, download: true, progress))
-                        .ToList());
+                    HubProgress.Run(parse.GetValue(GlobalOptions.Quiet), progress => missing.Select(e => HubModels.Locate(e.Source, hub, download: true, progress)).ToList());
                 }
 
                 var computed = ConsoleProgress.Run(

@@ -45,6 +45,18 @@ public static class HubModels
         return Find(cache, reference) ?? throw new BadInputException($"{spec}: pulled, but {reference} is still not in {cache.Root}");
     }
 
+    /// <summary>
+    /// True when <paramref name="spec"/> is a name that <see cref="Locate"/> would have to fetch: shaped like a name,
+    /// naming nothing on disk and not <c>zoo:</c>, and not in the cache.
+    /// </summary>
+    public static bool NeedsDownload(string spec, HubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        return !File.Exists(spec) && !Directory.Exists(spec) && !spec.StartsWith(ZooCatalog.Prefix, StringComparison.Ordinal)
+            && HubReference.TryParse(spec, out var reference) && Find(new HubCache(options.CacheFolder), reference) is null;
+    }
+
     /// <summary>The snapshot of <paramref name="reference"/> in <paramref name="cache"/>, or null.</summary>
     public static HubSnapshot? Find(HubCache cache, HubReference reference)
     {
