@@ -6,6 +6,15 @@ namespace CircuitFinder.Cli;
 /// <summary>Builds the <c>circuitfinder</c> command tree and runs it; parse errors are exit code 2.</summary>
 public static class CircuitFinderCli
 {
+    /// <summary>Runs with <paramref name="environment"/> as the whole environment (<see cref="CliEnvironment"/>), as tests do.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+    {
+        using (CliEnvironment.Use(environment))
+        {
+            return Run(args, stdout, stderr);
+        }
+    }
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("CircuitFinder: automated circuit discovery and verification for transformer language models");
@@ -21,6 +30,7 @@ public static class CircuitFinderCli
         root.Add(TaskCommand.Create(stdout, stderr));
         root.Add(DetectCommand.Create(stdout, stderr));
         root.Add(WikiCommand.Create(stdout, stderr));
+        root.Add(PullCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

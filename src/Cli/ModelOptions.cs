@@ -1,19 +1,25 @@
 using System.CommandLine;
 using CircuitFinder.Model;
+using CircuitFinder.Model.Hub;
 using CircuitFinder.Model.Loading;
 using CircuitFinder.Model.Processing;
 using TorchSharp;
 
 namespace CircuitFinder.Cli;
 
-/// <summary>The options that choose and load a model: <c>--model</c>, <c>--weights</c>, processing switches, <c>--device</c>.</summary>
+/// <summary>
+/// The options that choose and load a model: <c>--model</c> (a folder, <c>zoo:NAME</c>, or a hub id / TransformerLens name
+/// from the HuggingFace cache), <c>--download</c>, <c>--weights</c>, processing switches, <c>--device</c>.
+/// </summary>
 public sealed class ModelOptions
 {
     public Option<string> Model { get; } = new("--model", "-m")
     {
-        Description = "Model folder (HuggingFace GPT-2, GPT-NeoX/Pythia, GPT-Neo or Llama; or TransformerLens layout), a weights file inside one, or a built-in zoo:NAME (see zoo list)",
+        Description = "Model folder (HuggingFace GPT-2, GPT-NeoX/Pythia, GPT-Neo or Llama; or TransformerLens layout), a weights file inside one, a built-in zoo:NAME (see zoo list), or a hub id or TransformerLens name[@REVISION] from the HuggingFace cache (docs/models.md)",
         Required = true,
     };
+
+    public Option<bool> Download { get; } = new("--download") { Description = "Fetch a model given by name from the hub when it is not in the HuggingFace cache (HF_ENDPOINT, HF_TOKEN)" };
 
     public Option<string?> Weights { get; } = new("--weights") { Description = "Weights file to read when the folder has several" };
 
@@ -35,7 +41,7 @@ public sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Weights, NoProcessing, NoFoldLn, NoCenterWritingWeights, NoCenterUnembed, NoFoldValueBiases, Device })
+        foreach (var option in new Option[] { Model, Download, Weights, NoProcessing, NoFoldLn, NoCenterWritingWeights, NoCenterUnembed, NoFoldValueBiases, Device })
         {
             command.Add(option);
         }
@@ -53,7 +59,14 @@ public sealed class ModelOptions
                 FoldValueBiases = !parse.GetValue(NoFoldValueBiases),
             };
         var device = ResolveDevice(parse.GetValue(Device)!);
-        var loaded = ModelLoader.Load(parse.GetValue(Model)!, new LoadOptions { Processing = processing, WeightsFile = parse.GetValue(Weights) });
+        string spec = parse.GetValue(Model)!;
+        var hub = CliEnvironment.Hub();
+        if (parse.GetValue(Download) && HubModels.NeedsDownload(spec, hub))
+        {
+            HubProgress.Run(parse.GetValue(GlobalOptions.Quiet), progress => HubModels.Locate(spec, hub, download: true, progress));
+        }
+
+        var loaded = ModelLoader.Load(spec, new LoadOptions { Processing = processing, WeightsFile = parse.GetValue(Weights), Hub = hub });
         if (device.type != DeviceType.CPU)
         {
             loaded.Model.to(device);

@@ -1,11 +1,14 @@
 using System.CommandLine;
 using CircuitFinder.Detectors.Runs;
+using CircuitFinder.Model.Hub;
+using CircuitFinder.Model.Loading;
 using CircuitFinder.Reports.Wiki;
 
 namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
-/// <c>circuitfinder wiki (--models M1 M2 ... | --family DIR) --out DIR [--shard i/n] [detector options]</c>: scores every
+/// <c>circuitfinder wiki (--models M1 M2 ... | --family DIR | --family NAME --revisions LIST) --out DIR [--shard i/n] [--download]
+/// [detector options]</c>: scores every
 /// head of every model of a family and writes the head-category wiki (<see cref="WikiSite"/>); with <c>--shard i/n</c> it
 /// scores only its share of the models and writes <c>DIR/shard.json</c> instead. <c>circuitfinder wiki merge SHARD_DIR...
 /// --out DIR</c> joins the shards into the same site a single run writes. The work is the libraries'
@@ -21,9 +24,11 @@ public static class WikiCommand
         var outDir = new Option<string>("--out") { Description = "Output folder (the site, or the shard)", Required = true };
         var shard = new Option<string?>("--shard") { Description = "Compute only shard i of n (i/n) and write DIR/shard.json for wiki merge" };
         var title = new Option<string?>("--title") { Description = "The wiki's title (default: from the family)" };
+        var revisions = new Option<string?>("--revisions") { Description = "With --family NAME (a hub id or TransformerLens name): its revisions, e.g. training checkpoints step0,step512,... or the preset pythia" };
+        var download = new Option<bool>("--download") { Description = "Fetch models given by name that are not in the HuggingFace cache from the hub" };
         var command = new Command("wiki", "Build the head-category wiki of a family of models (pages, tables, heat maps, training curves)");
         settings.AddTo(command);
-        foreach (var o in new Option[] { models, family, outDir, shard, title })
+        foreach (var o in new Option[] { models, family, outDir, shard, title, revisions, download })
         {
             command.Add(o);
         }
@@ -37,16 +42,31 @@ public static class WikiCommand
                     throw new BadInputException("wiki: give either --models M1 M2 ... or --family DIR");
                 }
 
-                var members = familyFolder is null ? ModelFamily.FromModels(modelList!, "--models") : ModelFamily.FromFolder(familyFolder, "--family");
+                var revisionList = parse.GetValue(revisions) is { } r ? RevisionList.Parse(r, "--revisions") : null;
+                var members = (familyFolder, revisionList) switch
+                {
+                    (null, null) => ModelFamily.FromModels(modelList!, "--models"),
+                    (null, _) => throw new BadInputException("--revisions: give the model with --family NAME"),
+                    (_, null) => ModelFamily.FromFolder(familyFolder, "--family"),
+                    _ => ModelFamily.FromRevisions(familyFolder, revisionList, "--family"),
+                };
                 var part = parse.GetValue(shard) is { } s ? FamilyShard.Parse(s, "--shard") : FamilyShard.All;
+                var hub = CliEnvironment.Hub();
                 var detectors = settings.Select(parse);
                 var options = settings.Options(parse);
                 string folder = parse.GetValue(outDir)!;
                 bool sharded = parse.GetValue(shard) is not null;
-                string?[] inputs = [familyFolder, .. members.Entries.Select(e => e.Source), .. settings.Inputs(parse)];
+                string?[] inputs = [revisionList is null ? familyFolder : null, .. members.Entries.Select(e => e.Source), .. settings.Inputs(parse)];
                 using var output = OutputFolder.Claim(folder, sharded ? WikiShardFile.OutputKind : WikiSite.OutputKind, inputs);
+
+                var missing = parse.GetValue(download) ? members.EntriesOf(part).Where(e => HubModels.NeedsDownload(e.Source, hub)).ToList() : [];
+                if (missing.Count > 0)
+                {
+                    HubProgress.Run(parse.GetValue(GlobalOptions.Quiet), progress => missing.Select(e => HubModels.Locate(e.Source, hub, download: true, progress)).ToList());
+                }
+
                 var computed = ConsoleProgress.Run(
-                    "wiki", parse.GetValue(GlobalOptions.Quiet), progress => WikiBuild.Scan(members, part, detectors, options, parse.GetValue(title), progress));
+                    "wiki", parse.GetValue(GlobalOptions.Quiet), progress => WikiBuild.Scan(members, part, detectors, options, parse.GetValue(title), progress, new LoadOptions { Hub = hub }));
                 var result = new WikiShard(computed, members.Names, part.Index, part.Count);
                 if (sharded)
                 {

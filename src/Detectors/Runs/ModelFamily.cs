@@ -55,7 +55,7 @@ public sealed partial record ModelFamily(string Title, bool IsCheckpoints, IRead
         }
         else if (!Directory.Exists(folder))
         {
-            throw new BadInputException($"{where} {family}: folder not found");
+            throw new BadInputException($"{where} {family}: folder not found (a hub model's training checkpoints need --revisions)");
         }
 
         var members = Directory.GetDirectories(folder)
@@ -79,6 +79,32 @@ public sealed partial record ModelFamily(string Title, bool IsCheckpoints, IRead
         }
 
         return new(title, false, members.Select(m => new FamilyEntry(m.Name, m.Folder, null, task)).ToList());
+    }
+
+    /// <summary>
+    /// The revisions of one hub model (<c>NAME@REVISION</c> each, e.g. Pythia's <c>step0</c> … <c>step143000</c>), in the
+    /// order given; when every revision is named like a step they are checkpoints, as the <c>step_N</c> folders of
+    /// <see cref="FromFolder"/> are. An entry's name is its revision, so the same checkpoints give the same site either way.
+    /// </summary>
+    public static ModelFamily FromRevisions(string name, IReadOnlyList<string> revisions, string where)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(revisions);
+        if (revisions.Count == 0)
+        {
+            throw new BadInputException($"{where}: no revisions given");
+        }
+
+        if (name.Contains('@', StringComparison.Ordinal))
+        {
+            throw new BadInputException($"{where} {name}: give the revisions with --revisions, not in the name");
+        }
+
+        var steps = revisions.Select(r => StepPattern().Match(r)).ToList();
+        bool checkpoints = steps.All(s => s.Success);
+        var entries = revisions.Zip(steps, (r, s) => new FamilyEntry(
+            r, $"{name}@{r}", checkpoints ? long.Parse(s.Groups[1].Value, CultureInfo.InvariantCulture) : null, null)).ToList();
+        return new(name, checkpoints, checkpoints ? entries.OrderBy(e => e.Step).ToList() : entries);
     }
 
     /// <summary>The entries <paramref name="shard"/> computes: every count-th, from index − 1.</summary>

@@ -17,7 +17,8 @@ public static class WikiBuild
         IReadOnlyList<IHeadDetector> detectors,
         DetectorOptions? options = null,
         string? title = null,
-        IProgress<(string Step, double Fraction)>? progress = null)
+        IProgress<(string Step, double Fraction)>? progress = null,
+        LoadOptions? load = null)
     {
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(shard);
@@ -25,7 +26,7 @@ public static class WikiBuild
         var scans = mine.Select((entry, i) =>
         {
             progress?.Report(($"{entry.Name} ({i + 1}/{mine.Count})", (double)i / mine.Count));
-            return Scan(entry, detectors, options);
+            return Scan(entry, detectors, options, load);
         }).ToList();
         return new WikiFamily
         {
@@ -38,11 +39,15 @@ public static class WikiBuild
         };
     }
 
-    /// <summary>Loads one entry (with default processing, on the CPU) and scores it; the table is named and stepped as the entry.</summary>
-    public static (WikiHeadTable Table, IReadOnlyDictionary<string, string> Descriptions) Scan(FamilyEntry entry, IReadOnlyList<IHeadDetector> detectors, DetectorOptions? options = null)
+    /// <summary>
+    /// Loads one entry (with <paramref name="load"/>'s options: default processing and the process environment's hub
+    /// unless given; on the CPU) and scores it; the table is named and stepped as the entry.
+    /// </summary>
+    public static (WikiHeadTable Table, IReadOnlyDictionary<string, string> Descriptions) Scan(
+        FamilyEntry entry, IReadOnlyList<IHeadDetector> detectors, DetectorOptions? options = null, LoadOptions? load = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        using var loaded = ModelLoader.Load(entry.Source);
+        using var loaded = ModelLoader.Load(entry.Source, load);
         var table = DetectionRun.Run(loaded.Model, loaded.Tokenizer, entry.Name, entry.TaskHint, detectors, options);
         return (HeadTables.ToWiki(table, entry.Name, entry.Step), table.ColumnDescriptions);
     }

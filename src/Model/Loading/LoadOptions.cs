@@ -1,3 +1,4 @@
+using CircuitFinder.Model.Hub;
 using CircuitFinder.Model.Processing;
 
 namespace CircuitFinder.Model.Loading;
@@ -12,4 +13,10 @@ public sealed record LoadOptions
 
     /// <summary>One weights file to read when the folder holds several.</summary>
     public string? WeightsFile { get; init; }
+
+    /// <summary>The HuggingFace cache and hub for models given by name; null reads them from the process environment.</summary>
+    public HubOptions? Hub { get; init; }
+
+    /// <summary>Whether a model given by name and not cached may be fetched from the hub (otherwise nothing touches the network).</summary>
+    public bool Download { get; init; }
 }

@@ -1,5 +1,6 @@
 using CircuitFinder.Model.Checkpoints;
 using CircuitFinder.Model.Config;
+using CircuitFinder.Model.Hub;
 using CircuitFinder.Model.Processing;
 using CircuitFinder.Model.Tokenizers;
 using CircuitFinder.Model.Zoo;
@@ -10,7 +11,8 @@ namespace CircuitFinder.Model.Loading;
 /// <summary>
 /// Loads a model from a folder (or a weights file inside one), recognising the layout from <c>config.json</c>,
 /// converting to TransformerLens keys, checking every weight is finite, and processing weights as asked; or a built-in
-/// model named <c>zoo:NAME</c> (<see cref="ZooCatalog"/>), processed the same way.
+/// model named <c>zoo:NAME</c> (<see cref="ZooCatalog"/>), processed the same way; or, when the path names nothing on disk,
+/// a hub id or TransformerLens name with an optional <c>@REVISION</c>, found in the HuggingFace cache (<see cref="HubModels"/>).
 /// </summary>
 public static class ModelLoader
 {
@@ -28,7 +30,13 @@ public static class ModelLoader
         }
 
         string folder, weightsFile;
-        string? explicitWeights = options.WeightsFile;
+        string? explicitWeights = options.WeightsFile, tokenizerFolder = null;
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            var snapshot = HubModels.Locate(path, options.Hub ?? HubOptions.FromProcessEnvironment(), options.Download);
+            (path, tokenizerFolder) = (snapshot.Folder, snapshot.TokenizerFolder);
+        }
+
         if (File.Exists(path))
         {
             folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -67,7 +75,8 @@ public static class ModelLoader
         try
         {
             var model = HookedTransformer.Create(config, weights, weightsFile);
-            var tokenizer = TokenizerLoader.ForModelFolder(folder, config.DVocab, (string?)json["model_type"]);
+            var tokenizer = TokenizerLoader.ForModelFolder(folder, config.DVocab, (string?)json["model_type"])
+                ?? (tokenizerFolder is null ? null : TokenizerLoader.ForModelFolder(tokenizerFolder, config.DVocab, (string?)json["model_type"]));
             return new LoadedModel(model, tokenizer, folder, layout.Name, weightsFile, applied);
         }
         finally
