@@ -31,7 +31,6 @@ public static class HeatMapPlot
 
         var plot = new Plot();
         var heat = plot.Add.Heatmap(values);
-        heat.FlipVertically = true;
         if (map.Min is { } min && map.Max is { } max)
         {
             heat.Colormap = new ScottPlot.Colormaps.Balance();
@@ -57,7 +56,7 @@ public static class HeatMapPlot
         }
 
         int longestRow = map.Rows.Count == 0 ? 0 : map.Rows.Max(r => Math.Min(r.Length, MaxTickLabel));
-        int width = Math.Clamp(220 + (longestRow * 7) + (columns * 40), 360, 2400);
+        int width = Math.Clamp(Math.Max(220 + (longestRow * 7) + (columns * 40), 60 + (map.Title.Length * 9)), 360, 2400);
         int height = Math.Clamp(160 + (rows * 32), 260, 2400);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
@@ -69,7 +68,7 @@ public static class HeatMapPlot
         var generator = new ScottPlot.TickGenerators.NumericManual();
         for (int i = 0; i < labels.Count; i += step)
         {
-            // FlipVertically puts row 0 on top: row i is drawn at y = count - 1 - i
+            // row 0 is drawn on top: row i sits at y = count - 1 - i
             double position = reverse ? labels.Count - 1 - i : i;
             generator.AddMajor(position, Short(labels[i]));
         }
