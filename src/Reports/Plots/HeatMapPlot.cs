@@ -8,8 +8,8 @@ namespace CircuitFinder.Reports.Plots;
 /// The one PNG heat-map writer (ScottPlot on SkiaSharp), for the wiki's head tables and for the views: a row per
 /// <see cref="ViewMap.Rows"/> label (the first on top), a column per <see cref="ViewMap.Columns"/> label, both axes
 /// labelled with the map's axis names and ticked with the labels, NaN cells blank, a colour bar titled with the value
-/// label. A fixed range (<see cref="ViewMap.Min"/>/<see cref="ViewMap.Max"/>) uses a diverging colour map centred on its
-/// middle; otherwise Viridis over the data's range. The same map gives the same bytes.
+/// label. A fixed range (<see cref="ViewMap.Min"/>/<see cref="ViewMap.Max"/>) spans the colour map; one around zero (a
+/// patching map's [−1, 1]) uses a diverging map centred on its middle, anything else Viridis. The same map gives the same bytes.
 /// </summary>
 public static class HeatMapPlot
 {
@@ -31,14 +31,10 @@ public static class HeatMapPlot
 
         var plot = new Plot();
         var heat = plot.Add.Heatmap(values);
+        heat.Colormap = map.Min < 0 && map.Max > 0 ? new ScottPlot.Colormaps.Balance() : new ScottPlot.Colormaps.Viridis();
         if (map.Min is { } min && map.Max is { } max)
         {
-            heat.Colormap = new ScottPlot.Colormaps.Balance();
             heat.ManualRange = new ScottPlot.Range(min, max);
-        }
-        else
-        {
-            heat.Colormap = new ScottPlot.Colormaps.Viridis();
         }
 
         var bar = plot.Add.ColorBar(heat);
