@@ -11,8 +11,11 @@ namespace CircuitFinder.Reports.Views;
 /// </summary>
 public static class ViewFolder
 {
-    /// <summary>Writes <paramref name="stem"/>.json, <paramref name="stem"/>.csv and <c>MAP.png</c> per map; returns the final paths.</summary>
-    public static IReadOnlyList<string> Write(OutputFolder output, string stem, JObject json, IReadOnlyList<ViewMap> maps)
+    /// <summary>
+    /// Writes <paramref name="stem"/>.json, <paramref name="stem"/>.csv of every map and <c>MAP.png</c> per map (only of
+    /// <paramref name="plotted"/> where given); returns the final paths.
+    /// </summary>
+    public static IReadOnlyList<string> Write(OutputFolder output, string stem, JObject json, IReadOnlyList<ViewMap> maps, IReadOnlyList<ViewMap>? plotted = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(maps);
@@ -24,7 +27,10 @@ public static class ViewFolder
         var names = SafeName.Unique(maps.Select(m => m.Name), "map");
         for (int i = 0; i < maps.Count; i++)
         {
-            files[names[i] + ".png"] = HeatMapPlot.Png(maps[i]);
+            if (plotted is null || plotted.Contains(maps[i]))
+            {
+                files[names[i] + ".png"] = HeatMapPlot.Png(maps[i]);
+            }
         }
 
         foreach (var (name, bytes) in files)
