@@ -31,6 +31,9 @@ public static class CircuitFinderCli
         root.Add(DetectCommand.Create(stdout, stderr));
         root.Add(WikiCommand.Create(stdout, stderr));
         root.Add(PullCommand.Create(stdout, stderr));
+        root.Add(LensCommand.Create(stdout, stderr));
+        root.Add(AttentionCommand.Create(stdout, stderr));
+        root.Add(PatchCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

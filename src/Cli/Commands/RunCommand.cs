@@ -11,7 +11,8 @@ namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
 /// <c>circuitfinder run --model DIR (--prompt TEXT | --tokens 1,2,3) [--top K] [--all-logits] [--json]</c>:
-/// the top K next tokens at the last position, with logit and probability.
+/// the top K next tokens at the last position, with logit and probability; with <c>--generate N</c> the continuation
+/// (<see cref="RunGeneration"/>).
 /// </summary>
 public static class RunCommand
 {
@@ -24,8 +25,10 @@ public static class RunCommand
         var top = new Option<int>("--top", "-k") { Description = "How many next tokens to list", DefaultValueFactory = _ => 10 };
         var allLogits = new Option<bool>("--all-logits") { Description = "Add the full last-position logit vector to the JSON" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
-        var command = new Command("run", "Run a model on a prompt and list the most likely next tokens");
+        var generation = new RunGeneration();
+        var command = new Command("run", "Run a model on a prompt and list the most likely next tokens, or continue it (--generate N)");
         model.AddTo(command);
+        generation.AddTo(command);
         foreach (var o in new Option[] { prompt, tokens, noBos, top, allLogits, json })
         {
             command.Add(o);
@@ -46,9 +49,17 @@ public static class RunCommand
                     throw new BadInputException($"--top must be positive, got {k}");
                 }
 
+                bool generate = generation.Requested(parse);
+                var sampling = generate ? generation.Options(parse) : null;
                 using var loaded = model.Load(parse);
                 var input = text is null ? ParseIds(ids!) : Tokenize(loaded, text, !parse.GetValue(noBos));
                 TokenizerLoader.CheckIds(input, loaded.Model.Config.DVocab, "--tokens");
+                if (sampling is not null)
+                {
+                    generation.Run(parse, loaded, input, sampling, parse.GetValue(json), stdout);
+                    return ExitCodes.Success;
+                }
+
                 var result = Predict(loaded, input, Math.Min(k, loaded.Model.Config.EffectiveDVocabOut), parse.GetValue(allLogits));
                 if (parse.GetValue(json))
                 {

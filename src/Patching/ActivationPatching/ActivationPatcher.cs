@@ -19,7 +19,8 @@ public sealed class ActivationPatcher : IDisposable
     private static readonly Site Q = new("q", HookName.Q, PositionDim: 1, HeadDim: 2); // [b, p, h, e]
     private static readonly Site K = new("k", HookName.K, PositionDim: 1, HeadDim: 2); // [b, p, h, e]
     private static readonly Site V = new("v", HookName.V, PositionDim: 1, HeadDim: 2); // [b, p, h, e]
-    private static readonly Site Pattern = new("pattern", HookName.Pattern, PositionDim: -1, HeadDim: 1); // [b, h, q, k]
+    private static readonly Site Pattern = new("pattern", HookName.Pattern, PositionDim: 2, HeadDim: 1); // [b, h, q, k]; positions are queries
+    private static readonly Site[] Sites = [ResidPre, AttnOut, MlpOut, Z, Q, K, V, Pattern];
 
     private readonly HookedTransformer _model;
     private readonly PatchingMetric _metric;
@@ -119,6 +120,30 @@ public sealed class ActivationPatcher : IDisposable
             .SelectMany(HeadByLayer)
             .ToList();
 
+    /// <summary>
+    /// Each of <paramref name="cells"/> patched alone in <paramref name="component"/> (<c>resid_pre</c>, <c>attn_out</c>,
+    /// <c>mlp_out</c>, <c>z</c>, <c>q</c>, <c>k</c>, <c>v</c>, <c>pattern</c>), in layer order, with
+    /// <paramref name="progress"/> told the fraction done after every forward pass.
+    /// </summary>
+    public IReadOnlyList<PatchResult> Patch(string component, IEnumerable<PatchCell> cells, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var site = Sites.FirstOrDefault(s => s.Component == component)
+            ?? throw new ArgumentException($"unknown component '{component}' (expected {string.Join(", ", Sites.Select(s => s.Component))})", nameof(component));
+        if (site == MlpOut && !_model.Config.HasMlp)
+        {
+            throw new BadInputException($"model '{_model.Config.ModelName}' is attention-only: it has no MLP, so there is no hook_mlp_out to patch");
+        }
+
+        var variants = cells.Select(c => new Variant(c.Layer, c.Position, c.Head)).ToList();
+        foreach (var v in variants)
+        {
+            CheckVariant(site, v);
+        }
+
+        return Run(site, variants, progress);
+    }
+
     public void Dispose()
     {
         _corrupted?.Dispose();
@@ -152,18 +177,39 @@ public sealed class ActivationPatcher : IDisposable
     private IEnumerable<Variant> ByLayerAndPosition() =>
         Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(0, Positions).Select(p => new Variant(l, p, null)));
 
-    private List<PatchResult> Run(Site site, IEnumerable<Variant> variants)
+    private List<PatchResult> Run(Site site, IEnumerable<Variant> variants, IProgress<double>? progress = null)
     {
         var results = new List<PatchResult>();
-        foreach (var layer in variants.GroupBy(v => v.Layer))
+        var all = variants.ToList();
+        foreach (var layer in all.GroupBy(v => v.Layer))
         {
             foreach (var chunk in layer.Chunk(_maxCopiesPerRun))
             {
                 results.AddRange(RunChunk(site, chunk));
+                progress?.Report((double)results.Count / all.Count);
             }
         }
 
         return results;
+    }
+
+    private void CheckVariant(Site site, Variant v)
+    {
+        int heads = site == K || site == V ? _model.Config.EffectiveNKeyValueHeads : Heads;
+        if (v.Layer < 0 || v.Layer >= Layers)
+        {
+            throw new ArgumentException($"layer {v.Layer} is outside 0..{Layers - 1}");
+        }
+
+        if (v.Position is int p && (p < 0 || p >= Positions))
+        {
+            throw new ArgumentException($"position {p} is outside 0..{Positions - 1}");
+        }
+
+        if (v.Head is int h && (site.HeadDim < 0 || h < 0 || h >= heads))
+        {
+            throw new ArgumentException(site.HeadDim < 0 ? $"{site.Component} has no heads" : $"head {h} is outside 0..{heads - 1}");
+        }
     }
 
     private List<PatchResult> RunChunk(Site site, Variant[] chunk)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using CircuitFinder.Graph.Heads;
+using CircuitFinder.Graph.Views;
+using CircuitFinder.Reports.Plots;
 using ScottPlot;
 
 namespace CircuitFinder.Reports.Wiki;
@@ -9,7 +11,7 @@ public static class WikiPlots
 {
     /// <summary>
     /// The heat map of one score: a row per layer (layer 0 on top), a column per head, missing scores blank, with a
-    /// colour bar. Returns PNG bytes.
+    /// colour bar (<see cref="HeatMapPlot"/>). Returns PNG bytes.
     /// </summary>
     public static byte[] HeatMap(WikiHeadTable table, string column)
     {
@@ -23,18 +25,9 @@ public static class WikiPlots
             }
         }
 
-        var plot = new Plot();
-        var map = plot.Add.Heatmap(values);
-        map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.FlipVertically = true;
-        plot.Add.ColorBar(map);
-        plot.Title($"{table.Model}: {column}");
-        plot.XLabel("head");
-        plot.YLabel("layer");
-        plot.Axes.Bottom.TickGenerator = Ticks(table.NHeads, i => i.ToString(CultureInfo.InvariantCulture));
-        plot.Axes.Left.TickGenerator = Ticks(table.NLayers, i => i.ToString(CultureInfo.InvariantCulture));
-        int width = Math.Clamp(160 + (table.NHeads * 40), 360, 1200), height = Math.Clamp(120 + (table.NLayers * 40), 260, 1000);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        var layers = Enumerable.Range(0, table.NLayers).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var heads = Enumerable.Range(0, table.NHeads).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        return HeatMapPlot.Png(ViewMap.From(column, $"{table.Model}: {column}", "layer", "head", layers, heads, values, column));
     }
 
     /// <summary>
@@ -90,11 +83,5 @@ public static class WikiPlots
         }
 
         return (kept.Select(i => xs[i]).ToArray(), kept.Select(i => labels[i]).ToArray());
-    }
-
-    private static ScottPlot.TickGenerators.NumericManual Ticks(int count, Func<int, string> label)
-    {
-        var positions = Enumerable.Range(0, count).Select(i => (double)i).ToArray();
-        return new ScottPlot.TickGenerators.NumericManual(positions, Enumerable.Range(0, count).Select(label).ToArray());
     }
 }
