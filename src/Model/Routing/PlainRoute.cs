@@ -11,13 +11,13 @@ public sealed class PlainRoute : IResidualRoute
 
     public AttentionInput AttentionInput(int layer, Tensor residPre) => Routing.AttentionInput.Of(residPre);
 
-    public void HeadsWritten(int layer, Tensor z)
+    public void HeadsWritten(int layer, Tensor z, Tensor? outputGain)
     {
     }
 
     public MlpInput MlpInput(int layer, Tensor mlpIn) => new(mlpIn);
 
-    public void MlpWritten(int layer, Tensor post, Tensor output)
+    public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
     {
     }
 

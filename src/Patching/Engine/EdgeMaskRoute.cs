@@ -158,9 +158,9 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         return Model.Routing.AttentionInput.Of(residPre, new HeadRows(_variants, pairs.Select(x => x.Variant).ToList(), pairs.Select(x => x.Index).ToList(), q, k, v));
     }
 
-    public void HeadsWritten(int layer, Tensor z)
+    public void HeadsWritten(int layer, Tensor z, Tensor? outputGain)
     {
-        _recorder?.HeadsWritten(layer, z);
+        _recorder?.HeadsWritten(layer, z, outputGain);
         int heads = _model.Config.NHeads, first = _layout.SourceIndex(Node.Head(layer, 0)); // a layer's heads are consecutive sources
         if (!Enumerable.Range(first, heads).Any(_needed.Contains))
         {
@@ -170,8 +170,8 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         var attn = _model.Blocks[layer].Attn;
         var ablated = _ablated.narrow(0, first, heads); // [h, b, p, d]
         var deltas = _variants == 1
-            ? attn.HeadOutputs(z, ablated).unsqueeze(1) // [h, 1, b, p, d]: every head's output less its ablated value, one product
-            : attn.HeadOutputs(z).view(heads, _variants, _b, _p, _d) - ablated.unsqueeze(1); // [h, V, b, p, d]
+            ? attn.HeadOutputs(z, ablated, outputGain).unsqueeze(1) // [h, 1, b, p, d]: every head's output less its ablated value, one product
+            : attn.HeadOutputs(z, null, outputGain).view(heads, _variants, _b, _p, _d) - ablated.unsqueeze(1); // [h, V, b, p, d]
         _deltas.SetRange(first, deltas);
         for (int h = 0; h < heads; h++)
         {
@@ -211,9 +211,9 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         return new MlpInput(mlpIn, rows);
     }
 
-    public void MlpWritten(int layer, Tensor post, Tensor output)
+    public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
     {
-        _recorder?.MlpWritten(layer, post, output);
+        _recorder?.MlpWritten(layer, post, output, outputGain);
         if (!_layout.NeuronLevel)
         {
             int s = _layout.SourceIndex(Node.Mlp(layer));
@@ -225,13 +225,13 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             return;
         }
 
-        var wOut = _model.Blocks[layer].MlpModule!.W_out;
+        var mlp = _model.Blocks[layer].MlpModule!;
         for (int n = 0; n < _model.Config.DMlp; n++)
         {
             int s = _layout.SourceIndex(Node.Neuron(layer, n));
             if (_needed.Contains(s))
             {
-                var neuron = post.select(2, n).unsqueeze(-1) * wOut[n]; // [V·b, p, d]
+                var neuron = mlp.NeuronOutput(post, n, outputGain); // [V·b, p, d]
                 Keep(s, neuron.view(_variants, _b, _p, _d) - _ablated[s]);
             }
         }
