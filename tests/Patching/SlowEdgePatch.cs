@@ -102,7 +102,8 @@ internal static class SlowEdgePatch
         }
     }
 
-    private static Tensor SourceOutput(HookedTransformer model, Tensor tokens, Node source)
+    /// <summary>What <paramref name="source"/> writes on <paramref name="tokens"/> <c>[b, p, d]</c>, read through hooks (under sandwich norms, its share of the normalized output).</summary>
+    internal static Tensor SourceOutput(HookedTransformer model, Tensor tokens, Node source)
     {
         switch (source.Kind)
         {
