@@ -271,8 +271,8 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         return SoftCapped(_unembed.forward(_lnFinal.ApplyTo(final.gather(1, index))).squeeze(1)); // [n, v]
     }
 
-    /// <summary>Gemma 2's final soft-cap c·tanh(logits / c) (in place); the logits as they are without one.</summary>
-    private Tensor SoftCapped(Tensor logits) => _outputSoftCap is { } cap ? logits.div_(cap).tanh_().mul_(cap) : logits;
+    /// <summary>Gemma 2's final soft-cap c·tanh(logits / c) (out of place: tanh's output is saved for the backward pass); the logits as they are without one.</summary>
+    private Tensor SoftCapped(Tensor logits) => _outputSoftCap is { } cap ? logits.div(cap).tanh_().mul(cap) : logits;
 
     /// <summary>Switches every hook point off until the returned handle is disposed (runs whose route fires none).</summary>
     public IDisposable SuspendHooks()

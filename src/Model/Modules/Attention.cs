@@ -353,8 +353,8 @@ public sealed class Attention : nn.Module
         _ => _folded.Project(x, norm, _wV, _bV, channel, cacheable: !_wQ.requires_grad),
     };
 
-    /// <summary>Gemma 2's soft-cap c·tanh(s / c) of the scaled scores (in place), before the mask; the scores as they are without one.</summary>
-    private Tensor SoftCapped(Tensor scores) => _softCap is { } cap ? scores.div_(cap).tanh_().mul_(cap) : scores;
+    /// <summary>Gemma 2's soft-cap c·tanh(s / c) of the scaled scores (out of place: tanh's output is saved for the backward pass), before the mask; the scores as they are without one.</summary>
+    private Tensor SoftCapped(Tensor scores) => _softCap is { } cap ? scores.div(cap).tanh_().mul(cap) : scores;
 
     /// <summary>A key/value tensor with a leading head axis, repeated for each query head of its group.</summary>
     private Tensor PerQueryHead(Tensor t) => _groupSize == 1 ? t : t.repeat_interleave(_groupSize, 0);
