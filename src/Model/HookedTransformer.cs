@@ -41,6 +41,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
     // ForwardInputs, a plain class.
     private readonly Dictionary<string, HookPoint> _hookPoints;
     private readonly ForwardInputs _inputs;
+    private readonly Scalar? _outputSoftCap; // held for the model's lifetime (see Attention's scalars)
 
     public HookedTransformer(HookedTransformerConfig config)
         : base(nameof(HookedTransformer))
@@ -70,6 +71,7 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
 
         HookNames = _hookPoints.Keys.ToList();
         _inputs = new ForwardInputs(config, () => Device);
+        _outputSoftCap = config.HasOutputSoftCap ? config.OutputLogitsSoftCap.ToScalar() : null;
     }
 
     public HookedTransformerConfig Config { get; }
@@ -261,13 +263,16 @@ public sealed class HookedTransformer : nn.Module<Tensor, Tensor>
         using var hooks = fireHooks ? null : SuspendHooks();
         if (readPositions is null)
         {
-            return _unembed.forward(_lnFinal.ApplyTo(final)); // [n, p, v]
+            return SoftCapped(_unembed.forward(_lnFinal.ApplyTo(final))); // [n, p, v]
         }
 
         long n = final.shape[0], d = final.shape[2];
         var index = readPositions.to(ScalarType.Int64).to(final.device).view(n, 1, 1).expand(n, 1, d); // [n, 1, d]
-        return _unembed.forward(_lnFinal.ApplyTo(final.gather(1, index))).squeeze(1); // [n, v]
+        return SoftCapped(_unembed.forward(_lnFinal.ApplyTo(final.gather(1, index))).squeeze(1)); // [n, v]
     }
+
+    /// <summary>Gemma 2's final soft-cap c·tanh(logits / c) (out of place: tanh's output is saved for the backward pass); the logits as they are without one.</summary>
+    private Tensor SoftCapped(Tensor logits) => _outputSoftCap is { } cap ? logits.div(cap).tanh_().mul(cap) : logits;
 
     /// <summary>Switches every hook point off until the returned handle is disposed (runs whose route fires none).</summary>
     public IDisposable SuspendHooks()

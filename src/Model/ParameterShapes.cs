@@ -45,6 +45,11 @@ public static class ParameterShapes
 
             shapes[p + "attn.W_O"] = [h, e, d];
             shapes[p + "attn.b_O"] = [d];
+            if (c.UseNormalizationBeforeAndAfter)
+            {
+                Norm(p + "ln1_post", d, true, false); // always weighted: nothing downstream can absorb its scale
+            }
+
             if (c.HasMlp)
             {
                 Norm(p + "ln2", d, weighted, biased);
@@ -62,6 +67,10 @@ public static class ParameterShapes
 
                 shapes[p + "mlp.W_out"] = [m, d];
                 shapes[p + "mlp.b_out"] = [d];
+                if (c.UseNormalizationBeforeAndAfter)
+                {
+                    Norm(p + "ln2_post", d, true, false);
+                }
             }
         }
 

@@ -23,6 +23,23 @@ public sealed class InfoAndRunCommandTests
     }
 
     [Fact]
+    public void Info_names_the_modern_decoders_settings_and_gemma_2s_extra_hook_points()
+    {
+        var gemma = CliRun.Of("info", "--model", FixturePaths.Model("gemma2-tiny"));
+        Assert.Equal(0, gemma.ExitCode);
+        Assert.Contains("huggingface-gemma2", gemma.Stdout);
+        Assert.Contains("attn_scores_soft_cap=3 output_logits_soft_cap=5 use_normalization_before_and_after=true", gemma.Stdout);
+        Assert.Contains("attn_types=local,global,local window_size=4", gemma.Stdout);
+        Assert.Contains("blocks.2.ln2_post.hook_normalized", gemma.Stdout);
+        var llama3 = CliRun.Of("info", "--model", FixturePaths.Model("llama3-tiny"), "--json");
+        Assert.Equal(0, llama3.ExitCode);
+        var config = JObject.Parse(llama3.Stdout)["config"]!;
+        Assert.True((bool)config["use_NTK_by_parts_rope"]!);
+        Assert.Equal(32.0, (double)config["NTK_by_parts_factor"]!);
+        Assert.Equal(64, (int)config["NTK_original_ctx_len"]!);
+    }
+
+    [Fact]
     public void Info_text_names_the_layout_and_hook_points()
     {
         var run = CliRun.Of("info", "--model", FixturePaths.Model("tl-attn-only-2l-tiny"));

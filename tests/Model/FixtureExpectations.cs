@@ -28,7 +28,8 @@ public sealed class FixtureExpectations : IDisposable
     /// <summary><c>logits</c> and activations by hook name.</summary>
     public StateDict Tensors { get; }
 
-    public IEnumerable<string> ActivationNames => Tensors.Keys.Where(k => k != "logits");
+    /// <summary>The hook activations (every key but <c>logits</c> and the model's own buffers, <c>model.*</c>).</summary>
+    public IEnumerable<string> ActivationNames => Tensors.Keys.Where(k => k != "logits" && !k.StartsWith("model.", StringComparison.Ordinal));
 
     public void Dispose()
     {

@@ -31,4 +31,19 @@ public sealed class ParameterShapesTests
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         Assert.All(expected, kv => Assert.Equal(kv.Value, actual[kv.Key]));
     }
+
+    [Theory]
+    [InlineData(NormalizationType.RMS)]
+    [InlineData(NormalizationType.RMSPre)]
+    public void Given_sandwich_norms_then_ln1_post_and_ln2_post_keep_weights_whatever_the_pre_norms_are(NormalizationType norm)
+    {
+        var config = Patching.ModernDecoders.Gemma2(new Random(3), 3) with { NormalizationType = norm };
+        using var model = new HookedTransformer(config);
+        var actual = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        var expected = ParameterShapes.For(config);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        Assert.All(expected, kv => Assert.Equal(kv.Value, actual[kv.Key]));
+        Assert.Equal([16L], actual["blocks.1.ln1_post.w"]);
+        Assert.Equal([16L], actual["blocks.1.ln2_post.w"]);
+    }
 }

@@ -19,7 +19,15 @@ public sealed class ReferenceFixtureTests
         { "tl-lnpre-1l-tiny", null },
         { "pythia-tiny", null },
         { "gpt-neo-tiny", null },
+        { "llama3-tiny", null },
+        { "mistral-tiny", null },
+        { "qwen2-tiny", null },
+        { "phi3-tiny", null },
+        { "gemma2-tiny", null },
     };
+
+    /// <summary>The fixtures of the modern decoders, which also store HuggingFace's rotary inverse frequencies.</summary>
+    public static TheoryData<string> ModernDecoders => new() { "llama3-tiny", "mistral-tiny", "qwen2-tiny", "phi3-tiny", "gemma2-tiny" };
 
     [Theory]
     [MemberData(nameof(Fixtures))]
@@ -63,6 +71,41 @@ public sealed class ReferenceFixtureTests
         var b = processed.Model.Forward(expected.Tokens).log_softmax(-1);
         double diff = (a - b).abs().max().item<float>();
         Assert.True(diff <= 1e-4, $"{name}: processing moved a log-probability by {diff:E2} ({processed.Processing})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Given_a_fixture_when_weights_are_processed_then_the_logits_match_the_reference_up_to_a_constant_per_position(string name, string? weights)
+    {
+        string folder = FixturePaths.Model(name);
+        using var expected = new FixtureExpectations(folder);
+        using var processed = ModelLoader.Load(folder, new LoadOptions
+        {
+            Processing = ProcessingOptions.TransformerLensDefaults,
+            WeightsFile = weights is null ? null : Path.Combine(folder, weights),
+        });
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var difference = processed.Model.Forward(expected.Tokens) - expected.Tensors["logits"]; // [b, p, v]
+        var centred = difference - difference.mean([-1L], keepdim: true);
+        double diff = centred.abs().max().item<float>();
+        Assert.True(diff <= expected.Atol, $"{name}: processed logits differ from the reference by {diff:E2} beyond a constant per position ({processed.Processing})");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModernDecoders))]
+    public void Given_a_modern_decoder_the_rotary_inverse_frequencies_are_huggingfaces(string name)
+    {
+        string folder = FixturePaths.Model(name);
+        using var expected = new FixtureExpectations(folder);
+        using var loaded = ModelLoader.Load(folder, new LoadOptions { Processing = ProcessingOptions.None });
+        var reference = expected.Tensors["model.rotary_emb.inv_freq"].to(ScalarType.Float64).data<double>().ToArray();
+        var ours = CircuitFinder.Model.Modules.RotaryEmbedding.For(loaded.Model.Config).InverseFrequencies;
+        Assert.Equal(reference.Length, ours.Count);
+        for (int i = 0; i < reference.Length; i++)
+        {
+            Assert.True(Math.Abs(reference[i] - ours[i]) <= 1e-6 * reference[i], $"{name}: inv_freq[{i}] {ours[i]:G9}, expected {reference[i]:G9}");
+        }
     }
 
     internal static void AssertClose(string what, Tensor expected, Tensor actual, double atol)

@@ -13,6 +13,9 @@ public sealed class SaveLoadTests
     [InlineData("gpt2-tiny")]
     [InlineData("tl-attn-only-2l-tiny")]
     [InlineData("tl-solu-1l-tiny")]
+    [InlineData("gemma2-tiny")]
+    [InlineData("llama3-tiny")]
+    [InlineData("phi3-tiny")]
     public void Given_a_model_saved_in_the_TransformerLens_layout_when_loaded_back_then_config_and_logits_are_identical(string name)
     {
         using var original = ModelLoader.Load(FixturePaths.Model(name), new LoadOptions { Processing = ProcessingOptions.None });

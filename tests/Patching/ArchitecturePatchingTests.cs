@@ -9,16 +9,20 @@ namespace CircuitFinder.Tests.Patching;
 
 /// <summary>
 /// The patching contract on one random model of each newer architecture — GPT-NeoX (partial rotary, parallel
-/// attention and MLP), GPT-Neo (unscaled, local layers) and Llama with grouped-query attention — at every graph level:
+/// attention and MLP), GPT-Neo (unscaled, local layers), Llama with grouped-query attention, Llama 3 (rope scaling),
+/// Mistral (sliding windows), Qwen2 (q/k/v biases), Phi-3 (partial rotary) and Gemma 2 (sandwich norms, soft-caps) — at every graph level:
 /// every kind of edge matches the slow hook-based path patch, nothing ablated is the plain forward, everything ablated is
 /// the corrupted forward. (The FsCheck properties draw these architectures too; this pins one of each.)
 /// </summary>
 public sealed class ArchitecturePatchingTests
 {
+    /// <summary>Every architecture family the random models draw, beside the general mix.</summary>
+    public static readonly string[] Families = ["neox", "neo", "llama-gqa", "llama3", "mistral", "qwen2", "phi3", "gemma2"];
+
     public static TheoryData<string, GraphLevel> Cases()
     {
         var data = new TheoryData<string, GraphLevel>();
-        foreach (var family in new[] { "neox", "neo", "llama-gqa" })
+        foreach (var family in Families)
         {
             foreach (var level in new[] { GraphLevel.Head, GraphLevel.Qkv, GraphLevel.Neuron })
             {
@@ -34,8 +38,13 @@ public sealed class ArchitecturePatchingTests
     {
         { NLayers: < 2 } => false,
         var c when family == "neox" => c is { PositionalEmbeddingType: PositionalEmbeddingType.Rotary, ParallelAttnMlp: true, GatedMlp: false },
-        var c when family == "neo" => c.AttnTypes is { AnyLocal: true },
-        var c => family == "llama-gqa" && c.KeyValueGroupSize > 1 && c.PositionalEmbeddingType == PositionalEmbeddingType.Rotary,
+        var c when family == "neo" => c.AttnTypes is { AnyLocal: true } && !c.GatedMlp,
+        var c when family == "llama3" => c.UseNtkByPartsRope && c.KeyValueGroupSize > 1,
+        var c when family == "mistral" => c.GatedMlp && c.AttnTypes is { } t && t.Layers.All(x => x == AttentionType.Local) && c.KeyValueGroupSize > 1,
+        var c when family == "qwen2" => c.ModelName.StartsWith("random-qwen2", StringComparison.Ordinal) && c.KeyValueGroupSize > 1,
+        var c when family == "phi3" => c.GatedMlp && c.EffectiveRotaryDim is > 0 and < 4 && c.KeyValueGroupSize > 1,
+        var c when family == "gemma2" => c.UseNormalizationBeforeAndAfter && c.KeyValueGroupSize > 1 && c.NLayers >= 2,
+        var c => family == "llama-gqa" && c.KeyValueGroupSize > 1 && c.PositionalEmbeddingType == PositionalEmbeddingType.Rotary && !c.UseNtkByPartsRope && c.AttnTypes is null && !c.UseNormalizationBeforeAndAfter && c.EffectiveRotaryDim == c.DHead && c.ModelName.StartsWith("random-llama-", StringComparison.Ordinal),
     });
 
     [Theory]

@@ -15,6 +15,15 @@ internal static class NodeAblation
     public static Tensor Run(HookedTransformer model, Tensor clean, Tensor corrupted, Node node)
     {
         using var noGrad = no_grad();
+        if (model.Config.UseNormalizationBeforeAndAfter && node.Kind is NodeKind.AttentionHead or NodeKind.Neuron)
+        {
+            // under sandwich norms a head (neuron) writes its share of the normalized output: swap that share in the
+            // residual stream, leaving the layer's other shares (and their σ) as they are
+            var delta = SlowEdgePatch.SourceOutput(model, corrupted, node) - SlowEdgePatch.SourceOutput(model, clean, node); // [b, p, d]
+            string output = node.Kind == NodeKind.AttentionHead ? HookName.AttnOut(node.Layer) : HookName.MlpOut(node.Layer);
+            return model.RunWithHooks(clean, [(output, (x, _) => x + delta)]);
+        }
+
         switch (node.Kind)
         {
             case NodeKind.Input:

@@ -10,23 +10,29 @@ namespace CircuitFinder.Tests.Patching;
 public static class RandomModels
 {
     /// <summary>
-    /// A random config: a quarter each of GPT-NeoX-style (partial rotary, parallel attention and MLP), GPT-Neo-style
+    /// A random config: an eighth each of GPT-NeoX-style (partial rotary, parallel attention and MLP), GPT-Neo-style
     /// (unscaled scores, global and local layers), Llama-style (RMSNorm, full rotary, gated MLP, grouped-query
-    /// attention) and the general mix of everything else.
+    /// attention), Llama 3 (rope scaling), Mistral (a sliding window on every layer), Qwen2 (q/k/v biases), Phi-3
+    /// (partial rotary) and Gemma 2 (sandwich norms, soft-caps, GeGLU, local and global layers, head_dim apart from
+    /// d_model / n_heads), and the general mix of everything else. Seeds 0–3 (mod 8) draw the first four as before.
     /// </summary>
     public static HookedTransformerConfig Config(int seed)
     {
         var random = new Random(seed);
-        return (Math.Abs(seed) % 4) switch
+        return (Math.Abs(seed) % 8) switch
         {
             1 => NeoX(random, seed),
             2 => Neo(random, seed),
             3 => Llama(random, seed),
+            4 => ModernDecoders.Gemma2(random, seed),
+            5 => ModernDecoders.Mistral(random, seed),
+            6 => ModernDecoders.Qwen2OrLlama3(random, seed),
+            7 => ModernDecoders.Phi3(random, seed),
             _ => Mixed(random, seed),
         };
     }
 
-    private static T Pick<T>(Random random, params T[] options) => options[random.Next(options.Length)];
+    internal static T Pick<T>(Random random, params T[] options) => options[random.Next(options.Length)];
 
     private static HookedTransformerConfig Mixed(Random random, int seed)
     {

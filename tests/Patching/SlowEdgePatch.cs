@@ -102,7 +102,8 @@ internal static class SlowEdgePatch
         }
     }
 
-    private static Tensor SourceOutput(HookedTransformer model, Tensor tokens, Node source)
+    /// <summary>What <paramref name="source"/> writes on <paramref name="tokens"/> <c>[b, p, d]</c>, read through hooks (under sandwich norms, its share of the normalized output).</summary>
+    internal static Tensor SourceOutput(HookedTransformer model, Tensor tokens, Node source)
     {
         switch (source.Kind)
         {
@@ -115,10 +116,20 @@ internal static class SlowEdgePatch
                 }
 
             case NodeKind.AttentionHead:
-                var (_, heads) = model.RunWithCache(tokens, [HookName.Result(source.Layer)]);
+                string scale = $"blocks.{source.Layer}.ln1_post.hook_scale";
+                bool sandwich = model.Config.UseNormalizationBeforeAndAfter;
+                var (_, heads) = model.RunWithCache(tokens, sandwich ? [HookName.Result(source.Layer), scale] : [HookName.Result(source.Layer)]);
                 using (heads)
                 {
-                    return heads[HookName.Result(source.Layer)][TensorIndex.Colon, TensorIndex.Colon, source.Index].clone();
+                    var result = heads[HookName.Result(source.Layer)][TensorIndex.Colon, TensorIndex.Colon, source.Index]; // [b, p, d]
+                    if (!sandwich)
+                    {
+                        return result.clone();
+                    }
+
+                    // the head's share of the normalized output: (result + b_O / n_heads) · w / σ
+                    var block = model.Blocks[source.Layer];
+                    return (result + (block.Attn.b_O / model.Config.NHeads)) * block.Ln1Post!.Weight! / heads[scale];
                 }
 
             case NodeKind.Mlp:
@@ -129,11 +140,17 @@ internal static class SlowEdgePatch
                 }
 
             default:
-                var (_, posts) = model.RunWithCache(tokens, [HookName.MlpPost(source.Layer)]);
+                string mlpScale = $"blocks.{source.Layer}.ln2_post.hook_scale";
+                bool normalized = model.Config.UseNormalizationBeforeAndAfter;
+                var (_, posts) = model.RunWithCache(tokens, normalized ? [HookName.MlpPost(source.Layer), mlpScale] : [HookName.MlpPost(source.Layer)]);
                 using (posts)
                 {
                     var post = posts[HookName.MlpPost(source.Layer)][TensorIndex.Colon, TensorIndex.Colon, source.Index]; // [b, p]
-                    return post.unsqueeze(-1) * model.Blocks[source.Layer].MlpModule!.W_out[source.Index];
+                    var mlp = model.Blocks[source.Layer].MlpModule!;
+                    var output = post.unsqueeze(-1) * mlp.W_out[source.Index]; // [b, p, d]
+                    return normalized
+                        ? (output + (mlp.b_out / model.Config.DMlp)) * model.Blocks[source.Layer].Ln2Post!.Weight! / posts[mlpScale]
+                        : output;
                 }
         }
     }

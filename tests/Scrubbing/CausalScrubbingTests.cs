@@ -97,6 +97,21 @@ public sealed class CausalScrubbingTests
         Assert.Contains("one length", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Given_a_model_with_sandwich_norms_then_scrubbing_refuses_it_naming_why()
+    {
+        using var loaded = ModelLoader.Load(FixturePaths.Model("gemma2-tiny"));
+        var dataset = new TaskDataset
+        {
+            Name = "gemma",
+            Prompts = [new TaskPrompt { Clean = [0, 1, 2], Corrupt = [0, 2, 1], Answers = [1] }],
+        };
+        var c = loaded.Model.Config;
+        var graph = CircuitFinder.Patching.ModelGraph.Build(c, GraphLevel.Head);
+        var error = Assert.Throws<BadInputException>(() => new CausalScrubber(loaded.Model, graph, dataset));
+        Assert.Contains("use_normalization_before_and_after", error.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<Edge, InputFeature> Without(Hypothesis h, params string[] ids) =>
         h.Edges.Where(p => !ids.Contains(p.Key.Id)).ToDictionary(p => p.Key, p => p.Value);
 

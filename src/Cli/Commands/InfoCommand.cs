@@ -103,6 +103,37 @@ public static class InfoCommand
             parts.Add($"attn_types={string.Join(",", types.Layers.Select(CircuitFinder.Model.Config.AttentionLayerTypes.Format))} window_size={c.WindowSize}");
         }
 
+        parts.AddRange(ModernParts(c));
         return parts.Count == 0 ? string.Empty : " " + string.Join(" ", parts);
+    }
+
+    /// <summary>The modern decoders' settings (Llama 3 rope scaling, Gemma 2's scale, soft-caps and sandwich norms), where set.</summary>
+    private static IEnumerable<string> ModernParts(CircuitFinder.Model.Config.HookedTransformerConfig c)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (c.UseNtkByPartsRope)
+        {
+            yield return string.Create(invariant, $"rope_scaling=llama3(factor={c.NtkByPartsFactor},low={c.NtkByPartsLowFreqFactor},high={c.NtkByPartsHighFreqFactor},original={c.NtkOriginalCtxLen})");
+        }
+
+        if (c.UseAttnScale && c.AttnScale is { } scale)
+        {
+            yield return string.Create(invariant, $"attn_scale={scale:G6}");
+        }
+
+        if (c.HasAttnSoftCap)
+        {
+            yield return string.Create(invariant, $"attn_scores_soft_cap={c.AttnScoresSoftCap}");
+        }
+
+        if (c.HasOutputSoftCap)
+        {
+            yield return string.Create(invariant, $"output_logits_soft_cap={c.OutputLogitsSoftCap}");
+        }
+
+        if (c.UseNormalizationBeforeAndAfter)
+        {
+            yield return "use_normalization_before_and_after=true";
+        }
     }
 }

@@ -64,6 +64,35 @@ public sealed record HookedTransformerConfig
     /// <summary>The span of local attention layers (GPT-Neo's <c>window_size</c>).</summary>
     public int? WindowSize { get; init; }
 
+    /// <summary>
+    /// Gemma 2's sandwich norms (TransformerLens' <c>use_normalization_before_and_after</c>): the attention and MLP outputs
+    /// pass RMS norms of their own (<c>ln1_post</c>, <c>ln2_post</c>, always with weights) before each residual add.
+    /// </summary>
+    public bool UseNormalizationBeforeAndAfter { get; init; }
+
+    /// <summary>Attention scores soft-capped to c·tanh(s / c) before the mask (TransformerLens' <c>attn_scores_soft_cap</c>); ≤ 0 means none.</summary>
+    public double AttnScoresSoftCap { get; init; } = -1;
+
+    /// <summary>Logits soft-capped to c·tanh(l / c) (TransformerLens' <c>output_logits_soft_cap</c>); ≤ 0 means none.</summary>
+    public double OutputLogitsSoftCap { get; init; } = -1;
+
+    /// <summary>
+    /// Llama 3's frequency-dependent rope scaling (TransformerLens' <c>use_NTK_by_parts_rope</c>; HuggingFace's
+    /// <c>rope_type: llama3</c>), with <see cref="NtkByPartsFactor"/>, the low and high frequency factors and
+    /// <see cref="NtkOriginalCtxLen"/>.
+    /// </summary>
+    public bool UseNtkByPartsRope { get; init; }
+
+    /// <summary>The divisor of the low frequencies (HuggingFace's <c>factor</c>).</summary>
+    public double NtkByPartsFactor { get; init; } = 8;
+
+    public double NtkByPartsLowFreqFactor { get; init; } = 1;
+
+    public double NtkByPartsHighFreqFactor { get; init; } = 4;
+
+    /// <summary>The context length the frequencies were trained for (HuggingFace's <c>original_max_position_embeddings</c>).</summary>
+    public int NtkOriginalCtxLen { get; init; } = 8192;
+
     public string ModelName { get; init; } = "custom";
 
     /// <summary>The HuggingFace architecture the weights came from, when they did.</summary>
@@ -86,6 +115,12 @@ public sealed record HookedTransformerConfig
 
     /// <summary>Whether <paramref name="layer"/> attends only within <see cref="WindowSize"/>.</summary>
     public bool IsLocalAttention(int layer) => AttnTypes is { } t && t.Layers[layer] == AttentionType.Local;
+
+    /// <summary>Whether attention scores are soft-capped.</summary>
+    public bool HasAttnSoftCap => AttnScoresSoftCap > 0;
+
+    /// <summary>Whether logits are soft-capped.</summary>
+    public bool HasOutputSoftCap => OutputLogitsSoftCap > 0;
 
     /// <summary>Whether blocks have an MLP.</summary>
     public bool HasMlp => !AttnOnly;
@@ -188,6 +223,22 @@ public sealed record HookedTransformerConfig
             {
                 throw new BadInputException($"{source}: local attention layers need a positive window_size, got {WindowSize?.ToString() ?? "none"}");
             }
+        }
+
+        if (UseNtkByPartsRope && !(NtkByPartsFactor >= 1 && NtkByPartsLowFreqFactor > 0 && NtkByPartsHighFreqFactor > NtkByPartsLowFreqFactor && NtkOriginalCtxLen > 0))
+        {
+            throw new BadInputException(
+                $"{source}: NTK-by-parts rope scaling needs factor ≥ 1, 0 < low_freq_factor < high_freq_factor and a positive original context length, got {NtkByPartsFactor}, {NtkByPartsLowFreqFactor}, {NtkByPartsHighFreqFactor}, {NtkOriginalCtxLen}");
+        }
+
+        if (double.IsNaN(AttnScoresSoftCap) || double.IsNaN(OutputLogitsSoftCap))
+        {
+            throw new BadInputException($"{source}: attn_scores_soft_cap and output_logits_soft_cap must be numbers");
+        }
+
+        if (UseNormalizationBeforeAndAfter && NormalizationType is not (NormalizationType.RMS or NormalizationType.RMSPre))
+        {
+            throw new BadInputException($"{source}: use_normalization_before_and_after needs normalization_type RMS or RMSPre, got {NormalizationType}");
         }
 
         if (GatedMlp && ActFn == ActivationFunction.SoluLn)

@@ -80,4 +80,16 @@ public sealed class JsonFields
             ? v.Value<string>()
             : throw new BadInputException($"{_source}: field '{field}' must be a string, got {v.ToString(Newtonsoft.Json.Formatting.None)}");
     }
+
+    /// <summary>The object under <paramref name="field"/>, or null when absent or null.</summary>
+    public JObject? OptionalObject(string field)
+    {
+        if (!_json.TryGetValue(field, out var v) || v.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        return v as JObject
+            ?? throw new BadInputException($"{_source}: field '{field}' must be an object, got {v.ToString(Newtonsoft.Json.Formatting.None)}");
+    }
 }

@@ -59,6 +59,9 @@ internal sealed partial class HuggingFaceCheckpoint : IDisposable
 
     public bool Contains(string key) => _raw.ContainsKey(key);
 
+    /// <summary>The stored shape of <paramref name="key"/>, or null when absent (nothing is marked used).</summary>
+    public long[]? ShapeOf(string key) => _raw.TryGetValue(key, out var t) ? t.shape : null;
+
     /// <summary>The tensor under <paramref name="key"/> as float32 with exactly <paramref name="shape"/>; marks it used.</summary>
     public Tensor Get(string key, params long[] shape)
     {

@@ -18,7 +18,8 @@ public static class ModelLoader
 {
     /// <summary>The layouts tried, in order.</summary>
     public static IReadOnlyList<ICheckpointLayout> Layouts { get; } = [
-        new HuggingFaceGpt2Layout(), new HuggingFaceNeoXLayout(), new HuggingFaceGptNeoLayout(), new HuggingFaceLlamaLayout(), new TransformerLensLayout(),
+        new HuggingFaceGpt2Layout(), new HuggingFaceNeoXLayout(), new HuggingFaceGptNeoLayout(), new HuggingFaceLlamaLayout(),
+        new HuggingFaceMistralLayout(), new HuggingFaceQwen2Layout(), new HuggingFacePhi3Layout(), new HuggingFaceGemma2Layout(), new TransformerLensLayout(),
     ];
 
     public static LoadedModel Load(string path, LoadOptions? options = null)
@@ -124,7 +125,7 @@ public static class ModelLoader
     {
         string? modelType = (string?)json["model_type"];
         return modelType is not null
-            ? new BadInputException($"{configPath}: model_type '{modelType}' is not supported (supported: gpt2, gpt_neox, gpt_neo, llama, and TransformerLens configs)")
+            ? new BadInputException($"{configPath}: model_type '{modelType}' is not supported (supported: gpt2, gpt_neox, gpt_neo, llama, mistral, qwen2, phi3, gemma2, and TransformerLens configs)")
             : new BadInputException($"{configPath}: not a recognisable config (expected HuggingFace 'model_type' or TransformerLens 'd_model'/'n_layers' keys)");
     }
 }

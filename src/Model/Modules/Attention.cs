@@ -15,7 +15,8 @@ namespace CircuitFinder.Model.Modules;
 /// key/value head h / (n_heads / n_key_value_heads), never copied), <c>b_Q [n_heads, d_head]</c>,
 /// <c>b_K, b_V [n_key_value_heads, d_head]</c>, <c>W_O [n_heads, d_head, d_model]</c>, <c>b_O [d_model]</c>.
 /// Rotary models rotate queries and keys after <c>hook_q</c>/<c>hook_k</c> (<c>hook_rot_q</c>/<c>hook_rot_k</c>);
-/// local layers (GPT-Neo) see only the last <c>window_size</c> positions.
+/// local layers (GPT-Neo, Mistral, Gemma 2) see only the last <c>window_size</c> positions; Gemma 2's scores are
+/// soft-capped before the mask.
 /// </summary>
 public sealed class Attention : nn.Module
 {
@@ -87,6 +88,7 @@ public sealed class Attention : nn.Module
     // still reads it.
     private readonly Scalar _divisor;
     private readonly Scalar _negativeInfinity = double.NegativeInfinity.ToScalar();
+    private readonly Scalar? _softCap; // attention scores' soft-cap (Gemma 2); null without one
 
     public Attention(HookedTransformerConfig cfg, int layer)
         : base(nameof(Attention))
@@ -96,6 +98,7 @@ public sealed class Attention : nn.Module
         _divisor = (cfg.EffectiveAttnScale * (cfg.ScaleAttnByInverseLayerIdx ? layer + 1 : 1)).ToScalar();
         long h = cfg.NHeads, kv = cfg.EffectiveNKeyValueHeads, d = cfg.DModel, e = cfg.DHead;
         _groupSize = cfg.KeyValueGroupSize;
+        _softCap = cfg.HasAttnSoftCap ? cfg.AttnScoresSoftCap.ToScalar() : null;
         _window = cfg.IsLocalAttention(layer) ? cfg.WindowSize!.Value : 0;
         Parameter P(params long[] shape) => new(zeros(shape), requires_grad: false);
         _wQ = P(h, d, e);
@@ -108,7 +111,7 @@ public sealed class Attention : nn.Module
         _bO = P(d);
         if (cfg.PositionalEmbeddingType == PositionalEmbeddingType.Rotary)
         {
-            _rotary = new RotaryEmbedding(cfg.EffectiveRotaryDim, cfg.NCtx, cfg.RotaryBase);
+            _rotary = RotaryEmbedding.For(cfg);
             _hookRotQ = new HookPoint();
             _hookRotK = new HookPoint();
         }
@@ -212,7 +215,7 @@ public sealed class Attention : nn.Module
         var scores = group == 1
             ? matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)) // [b, h, q, k]
             : matmul(q.permute(0, 2, 1, 3).reshape(batch, keyHeads, group, pos, e), k.permute(0, 2, 3, 1).unsqueeze(2)).view(batch, h, pos, kp); // [b, kv, g, q, e] x [b, kv, 1, e, k]
-        scores = scores.div_(_divisor); // [b, h, q, k]
+        scores = SoftCapped(scores.div_(_divisor)); // [b, h, q, k]
         blocked = LayerBlocked(blocked, pos);
         if (blocked is not null)
         {
@@ -257,7 +260,7 @@ public sealed class Attention : nn.Module
             k = _rotary.Apply(k, 2);
         }
 
-        var scores = matmul(q, k.transpose(-1, -2)).div_(_divisor); // [T, b, q, k]
+        var scores = SoftCapped(matmul(q, k.transpose(-1, -2)).div_(_divisor)); // [T, b, q, k]
         blocked = LayerBlocked(blocked, queryInput.shape[2]);
         if (blocked is not null)
         {
@@ -274,14 +277,21 @@ public sealed class Attention : nn.Module
     }
 
     /// <summary>
-    /// Each head's output z_h W_O[h] (no b_O), head-major for patching: <c>[head, batch, pos, d_model]</c>, less
+    /// Each head's output z_h W_O[h] (no b_O; under sandwich norms (z_h W_O[h] + b_O / n_heads) · <paramref name="outputGain"/>
+    /// <c>[batch, pos, d_model]</c>, the head's share of the normalized output), head-major for patching: <c>[head, batch, pos, d_model]</c>, less
     /// <paramref name="minus"/> <c>[head, batch, pos, d_model]</c> when given (in the same product); no hook fires.
     /// </summary>
-    public Tensor HeadOutputs(Tensor z, Tensor? minus = null)
+    public Tensor HeadOutputs(Tensor z, Tensor? minus = null, Tensor? outputGain = null)
     {
         long n = z.shape[0], p = z.shape[1], h = z.shape[2], e = z.shape[3], d = _wO.shape[2];
         var heads = z.permute(2, 0, 1, 3).reshape(h, n * p, e); // [h, b·p, e]
         var outputs = bmm(heads, _wO); // [h, b·p, d]
+        if (outputGain is not null)
+        {
+            // sandwich norms: each head's share of the normalized output, b_O split evenly, so the shares sum to hook_attn_out
+            outputs = outputs.add_(_bO.div(h), Scalars.One).mul_(outputGain.reshape(1, n * p, d));
+        }
+
         if (minus is not null)
         {
             outputs.sub_(minus.reshape(h, n * p, d)); // in place: no second buffer (TorchSharp's baddbmm passes its operands out of order)
@@ -342,6 +352,9 @@ public sealed class Attention : nn.Module
         1 => _folded.Project(x, norm, _wK, _bK, channel, cacheable: !_wQ.requires_grad),
         _ => _folded.Project(x, norm, _wV, _bV, channel, cacheable: !_wQ.requires_grad),
     };
+
+    /// <summary>Gemma 2's soft-cap c·tanh(s / c) of the scaled scores (out of place: tanh's output is saved for the backward pass), before the mask; the scores as they are without one.</summary>
+    private Tensor SoftCapped(Tensor scores) => _softCap is { } cap ? scores.div(cap).tanh_().mul(cap) : scores;
 
     /// <summary>A key/value tensor with a leading head axis, repeated for each query head of its group.</summary>
     private Tensor PerQueryHead(Tensor t) => _groupSize == 1 ? t : t.repeat_interleave(_groupSize, 0);

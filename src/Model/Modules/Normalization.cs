@@ -72,6 +72,21 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
     /// <summary>The epsilon inside the square root, held as a scalar for the module's lifetime.</summary>
     internal Scalar EpsScalar => _epsScalar;
 
+    /// <summary>
+    /// What an RMS norm multiplies <paramref name="x"/> <c>[..., length]</c> by, per element: w / √(mean(x²) + eps)
+    /// <c>[..., length]</c> (1 / √(...) broadcast for RMSPre), so that forward(x) = x · Gain(x). No hook fires.
+    /// </summary>
+    public Tensor Gain(Tensor x)
+    {
+        if (Centred)
+        {
+            throw new InvalidOperationException("a centring norm is not a gain");
+        }
+
+        var scale = (x * x).mean([-1L], keepdim: true).add_(_epsScalar, Scalars.One).sqrt_(); // [..., 1]
+        return _w is null ? scale.reciprocal().expand(x.shape) : _w / scale;
+    }
+
     public override Tensor forward(Tensor x)
     {
         // x: [..., length]

@@ -7,7 +7,9 @@ namespace CircuitFinder.Model.Modules;
 /// Rotary position embeddings in the rotate-half form of GPT-NeoX and Llama (TransformerLens with
 /// <c>rotary_adjacent_pairs = false</c>): the first <c>rotary_dim</c> dims of each head's query or key are split into
 /// halves (x₁, x₂) and become x·cos θ + (−x₂, x₁)·sin θ, with θ = position / base^(2i / rotary_dim) for frequency i;
-/// the remaining dims pass through. Positions are 0, 1, ... along the sequence.
+/// the remaining dims pass through. Positions are 0, 1, ... along the sequence. The inverse frequencies are rounded to
+/// float32, as HuggingFace's rotary modules hold them; with Llama 3's rope scaling (<see cref="Llama3Scaled"/>) they
+/// are rescaled by wavelength first.
 /// </summary>
 public sealed class RotaryEmbedding : IDisposable
 {
@@ -17,16 +19,51 @@ public sealed class RotaryEmbedding : IDisposable
     private Tensor? _cos; // [rows, rotary_dim], rows ≤ n_ctx: built for the longest sequence seen so far, not for n_ctx
     private Tensor? _sin; // [rows, rotary_dim]
 
-    public RotaryEmbedding(int rotaryDim, int nCtx, double rotaryBase)
+    public RotaryEmbedding(int rotaryDim, int nCtx, double rotaryBase, Func<double, double>? scaling = null)
     {
         _dim = rotaryDim;
         _nCtx = nCtx;
         int half = rotaryDim / 2;
-        _inverseFrequency = Enumerable.Range(0, half).Select(i => 1.0 / Math.Pow(rotaryBase, 2.0 * i / rotaryDim)).ToArray();
+        _inverseFrequency = Enumerable.Range(0, half)
+            .Select(i => (double)(float)(1.0 / Math.Pow(rotaryBase, 2.0 * i / rotaryDim)))
+            .Select(f => scaling is null ? f : (double)(float)scaling(f))
+            .ToArray();
     }
 
     /// <summary>Rotating dims per head.</summary>
     public int Dim => _dim;
+
+    /// <summary>The inverse frequencies (float32 values), one per rotating pair.</summary>
+    public IReadOnlyList<double> InverseFrequencies => _inverseFrequency;
+
+    /// <summary>The rotary embedding <paramref name="config"/> asks for (its rotary dims, base and rope scaling).</summary>
+    public static RotaryEmbedding For(Config.HookedTransformerConfig config) => new(
+        config.EffectiveRotaryDim,
+        config.NCtx,
+        config.RotaryBase,
+        config.UseNtkByPartsRope ? f => Llama3Scaled(f, config.NtkByPartsFactor, config.NtkByPartsLowFreqFactor, config.NtkByPartsHighFreqFactor, config.NtkOriginalCtxLen) : null);
+
+    /// <summary>
+    /// Llama 3's rope scaling of one inverse frequency (HuggingFace's <c>rope_type: llama3</c>): with wavelength
+    /// λ = 2π / f, frequencies with λ &lt; original / high are kept, those with λ &gt; original / low are divided by
+    /// <paramref name="factor"/>, those between become f·((1 − s) / factor + s) with s = (original / λ − low) / (high − low).
+    /// </summary>
+    public static double Llama3Scaled(double f, double factor, double low, double high, int original)
+    {
+        double wavelength = 2 * Math.PI / f;
+        if (wavelength < original / high)
+        {
+            return f;
+        }
+
+        if (wavelength > original / low)
+        {
+            return f / factor;
+        }
+
+        double smooth = ((original / wavelength) - low) / (high - low);
+        return ((1 - smooth) * f / factor) + (smooth * f);
+    }
 
     /// <summary>
     /// Rotates <paramref name="x"/> <c>[..., pos, ..., d_head]</c> whose positions lie along <paramref name="positionDim"/>

@@ -38,6 +38,9 @@ public sealed class TransformerBlock : nn.Module
     [ComponentName(Name = "attn")]
     private readonly Attention _attn;
 
+    [ComponentName(Name = "ln1_post")]
+    private readonly Normalization? _ln1Post; // Gemma 2: the attention output's own RMS norm, before the residual add
+
     [ComponentName(Name = "hook_attn_out")]
     private readonly HookPoint _hookAttnOut = new(); // [batch, pos, d_model]
 
@@ -53,6 +56,9 @@ public sealed class TransformerBlock : nn.Module
     [ComponentName(Name = "mlp")]
     private readonly Mlp? _mlp;
 
+    [ComponentName(Name = "ln2_post")]
+    private readonly Normalization? _ln2Post; // Gemma 2: the MLP output's own RMS norm, before the residual add
+
     [ComponentName(Name = "hook_mlp_out")]
     private readonly HookPoint? _hookMlpOut; // [batch, pos, d_model]
 
@@ -67,12 +73,14 @@ public sealed class TransformerBlock : nn.Module
         bool normalized = cfg.NormalizationType != NormalizationType.None;
         _ln1 = normalized ? new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps) : null;
         _attn = new Attention(cfg, layer);
+        _ln1Post = cfg.UseNormalizationBeforeAndAfter ? new Normalization(NormalizationType.RMS, cfg.DModel, cfg.Eps) : null;
         if (cfg.HasMlp)
         {
             _hookResidMid = cfg.ParallelAttnMlp ? null : new HookPoint();
             _hookMlpIn = new HookPoint();
             _ln2 = normalized ? new Normalization(cfg.NormalizationType, cfg.DModel, cfg.Eps) : null;
             _mlp = new Mlp(cfg);
+            _ln2Post = cfg.UseNormalizationBeforeAndAfter ? new Normalization(NormalizationType.RMS, cfg.DModel, cfg.Eps) : null;
             _hookMlpOut = new HookPoint();
         }
 
@@ -89,6 +97,12 @@ public sealed class TransformerBlock : nn.Module
     /// <summary>The normalization before the MLP (null when the model has none or no MLP).</summary>
     public Normalization? Ln2 => _ln2;
 
+    /// <summary>Gemma 2's norm of the attention output (null without sandwich norms).</summary>
+    public Normalization? Ln1Post => _ln1Post;
+
+    /// <summary>Gemma 2's norm of the MLP output (null without sandwich norms or MLP).</summary>
+    public Normalization? Ln2Post => _ln2Post;
+
     /// <summary>
     /// <paramref name="residPre"/> <c>[n, pos, d_model]</c> through the block, each destination reading what
     /// <paramref name="route"/> gives it. Returns resid_post <c>[n, pos, d_model]</c>.
@@ -97,12 +111,23 @@ public sealed class TransformerBlock : nn.Module
     {
         residPre = _hookResidPre.forward(residPre);
         var z = Z(route.AttentionInput(_layer, residPre), context); // [n, p, h, e]
-        var headSum = route.HeadsWritten(_layer, z); // Σ_h z_h W_O[h] when the route computed each head's output
-        var attnOut = _hookAttnOut.forward(headSum is not null && !route.FiresHooks
-            ? headSum.add_(_attn.b_O, Scalars.One)
-            : _attn.NeedsResult(context.Options.UseAttnResult)
+        Tensor attnRaw; // [n, p, d], before Gemma 2's post-attention norm
+        if (_ln1Post is null && route.HeadsWritten(_layer, z, null) is { } headSum && !route.FiresHooks)
+        {
+            attnRaw = headSum.add_(_attn.b_O, Scalars.One); // the route computed each head's output: their sum, not a second projection of z
+        }
+        else
+        {
+            attnRaw = _attn.NeedsResult(context.Options.UseAttnResult)
                 ? _attn.PerHeadResults(z).sum(2).add_(_attn.b_O, Scalars.One)
-                : _attn.Output(z)); // [n, p, d]
+                : _attn.Output(z);
+            if (_ln1Post is not null)
+            {
+                route.HeadsWritten(_layer, z, _ln1Post.Gain(attnRaw));
+            }
+        }
+
+        var attnOut = _hookAttnOut.forward(_ln1Post is null ? attnRaw : _ln1Post.forward(attnRaw)); // [n, p, d]
         if (_mlp is null)
         {
             return _hookResidPost.forward(residPre.add(attnOut, Scalars.One));
@@ -111,7 +136,8 @@ public sealed class TransformerBlock : nn.Module
         var mlpIn = _cfg.ParallelAttnMlp ? residPre : _hookResidMid!.forward(residPre.add(attnOut, Scalars.One)); // [n, p, d]
         var input = route.MlpInput(_layer, _hookMlpIn!.HasHooks ? _hookMlpIn.forward(mlpIn.clone()) : mlpIn);
         Tensor post, mlpOut;
-        if (context.FinalReadPositions is { } read && _layer == _cfg.NLayers - 1 && input.Rows is null && !route.FiresHooks)
+        Tensor? mlpGain = null; // Gemma 2's post-MLP norm's w / σ
+        if (context.FinalReadPositions is { } read && _layer == _cfg.NLayers - 1 && input.Rows is null && _ln2Post is null && !route.FiresHooks)
         {
             // only the read positions of the last block's output are used: the MLP runs there alone
             var index = read.view(-1, 1, 1).expand(-1, 1, _cfg.DModel); // [n, 1, d]
@@ -128,10 +154,12 @@ public sealed class TransformerBlock : nn.Module
             }
 
             post = _mlp.PostFromPre(pre, preLinear); // [n, p, m]
-            mlpOut = _hookMlpOut!.forward(_mlp.Output(post)); // [n, p, d]
+            var mlpRaw = _mlp.Output(post); // [n, p, d]
+            mlpGain = _ln2Post?.Gain(mlpRaw);
+            mlpOut = _hookMlpOut!.forward(_ln2Post is null ? mlpRaw : _ln2Post.forward(mlpRaw)); // [n, p, d]
         }
 
-        route.MlpWritten(_layer, post, mlpOut);
+        route.MlpWritten(_layer, post, mlpOut, mlpGain);
         var residPost = _cfg.ParallelAttnMlp ? residPre.add(attnOut, Scalars.One).add_(mlpOut, Scalars.One) : mlpIn.add(mlpOut, Scalars.One);
         return _hookResidPost.forward(residPost);
     }
@@ -143,6 +171,12 @@ public sealed class TransformerBlock : nn.Module
     /// </summary>
     public Tensor HeadResults(Tensor q, Tensor k, Tensor v, IReadOnlyList<int> heads, ForwardContext context)
     {
+        if (_ln1Post is not null)
+        {
+            // a head's output is its share of the normalized sum of all the layer's heads: it has no value on its own
+            throw new NotSupportedException("single heads have no output of their own under sandwich norms (Gemma 2)");
+        }
+
         var z = RowZ(q, k, v, heads, context); // [T, b, p, e]
         var index = tensor(heads.Select(h => (long)h).ToArray(), device: z.device);
         return matmul(z, _attn.W_O.Rows(index).unsqueeze(1)); // [T, b, p, e] x [T, 1, e, d]
@@ -151,7 +185,7 @@ public sealed class TransformerBlock : nn.Module
     /// <summary>The MLP's output <c>[n, pos, d_model]</c> on <paramref name="mlpIn"/> <c>[n, pos, d_model]</c> (before ln2).</summary>
     public Tensor MlpOutput(Tensor mlpIn) => _mlp is null
         ? throw new InvalidOperationException($"layer {_layer} has no MLP")
-        : _mlp.forward(_ln2.ApplyTo(mlpIn));
+        : _ln2Post is null ? _mlp.forward(_ln2.ApplyTo(mlpIn)) : _ln2Post.forward(_mlp.forward(_ln2.ApplyTo(mlpIn)));
 
     /// <summary>The heads' mixed values <c>[n, pos, head, d_head]</c> for what the route gave them.</summary>
     private Tensor Z(AttentionInput input, ForwardContext context)

@@ -7,7 +7,12 @@ namespace CircuitFinder.Model.Processing;
 /// TransformerLens' weight processing on a state dict in TransformerLens keys, in its order: fold LayerNorm,
 /// centre writing weights, centre unembed, fold value biases. Each step leaves every log-probability unchanged.
 /// Steps that cannot preserve the function are skipped as TransformerLens skips them: nothing for shortformer
-/// models but value-bias folding; folding only LN/RMS; centring writing weights only with LN/LNPre.
+/// models but value-bias folding; folding only LN/RMS; centring writing weights only with LN/LNPre. Gemma 2: the pre-norms
+/// (ln1, ln2, ln_final) fold as any RMS norm, the sandwich norms (ln1_post, ln2_post) keep their weights (nothing
+/// downstream reads their output alone: it is added to the residual stream); the unembedding is not centred under a
+/// logit soft-cap (c·tanh(l / c) is not invariant to a constant added per position); value biases are not folded under
+/// sandwich norms (exact for the model, but it would move each head's value-bias share into the output bias that the
+/// heads' outputs split evenly, changing what a head node writes).
 /// </summary>
 public static class WeightProcessing
 {
@@ -21,8 +26,8 @@ public static class WeightProcessing
         {
             FoldLn = requested.FoldLn && !shortformer && foldable,
             CenterWritingWeights = requested.CenterWritingWeights && !shortformer && centerable,
-            CenterUnembed = requested.CenterUnembed && !shortformer,
-            FoldValueBiases = requested.FoldValueBiases,
+            CenterUnembed = requested.CenterUnembed && !shortformer && !config.HasOutputSoftCap,
+            FoldValueBiases = requested.FoldValueBiases && !config.UseNormalizationBeforeAndAfter,
         };
     }
 

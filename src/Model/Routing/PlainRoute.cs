@@ -11,11 +11,11 @@ public sealed class PlainRoute : IResidualRoute
 
     public AttentionInput AttentionInput(int layer, Tensor residPre) => Routing.AttentionInput.Of(residPre);
 
-    public Tensor? HeadsWritten(int layer, Tensor z) => null;
+    public Tensor? HeadsWritten(int layer, Tensor z, Tensor? outputGain) => null;
 
     public MlpInput MlpInput(int layer, Tensor mlpIn) => new(mlpIn);
 
-    public void MlpWritten(int layer, Tensor post, Tensor output)
+    public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
     {
     }
 

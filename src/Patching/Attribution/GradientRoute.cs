@@ -25,7 +25,7 @@ internal sealed class GradientRoute(int channels, int heads) : IResidualRoute
         return Model.Routing.AttentionInput.PerHead(views[0], views[Math.Min(1, channels - 1)], views[channels - 1]);
     }
 
-    public Tensor? HeadsWritten(int layer, Tensor z) => null;
+    public Tensor? HeadsWritten(int layer, Tensor z, Tensor? outputGain) => null;
 
     public MlpInput MlpInput(int layer, Tensor mlpIn)
     {
@@ -34,7 +34,7 @@ internal sealed class GradientRoute(int channels, int heads) : IResidualRoute
         return new MlpInput(view);
     }
 
-    public void MlpWritten(int layer, Tensor post, Tensor output)
+    public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
     {
     }
 

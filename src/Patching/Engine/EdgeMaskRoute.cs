@@ -175,9 +175,9 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         return Model.Routing.AttentionInput.Of(residPre, new HeadRows(_variants, pairs.Select(x => x.Variant).ToList(), pairs.Select(x => x.Index).ToList(), q, k, v));
     }
 
-    public Tensor? HeadsWritten(int layer, Tensor z)
+    public Tensor? HeadsWritten(int layer, Tensor z, Tensor? outputGain)
     {
-        var recorded = _recorder?.HeadsWritten(layer, z);
+        var recorded = _recorder?.HeadsWritten(layer, z, outputGain);
         int heads = _model.Config.NHeads, first = _layout.SourceIndex(Node.Head(layer, 0)); // a layer's heads are consecutive sources
         if (!Enumerable.Range(first, heads).Any(_needed.Contains))
         {
@@ -185,8 +185,8 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
 
         var attn = _model.Blocks[layer].Attn;
-        var outputs = attn.HeadOutputs(z); // [h, V·b, p, d]
-        var sum = outputs.sum([0L]); // [V·b, p, d]: the block adds b_O instead of projecting z again
+        var outputs = attn.HeadOutputs(z, null, outputGain); // [h, V·b, p, d]
+        var sum = outputGain is null ? outputs.sum([0L]) : null; // [V·b, p, d]: the block adds b_O instead of projecting z again
         var ablated = _ablated.narrow(0, first, heads); // [h, b, p, d]
         var deltas = _variants == 1
             ? outputs.sub_(ablated).unsqueeze(1) // [h, 1, b, p, d], in place
@@ -232,9 +232,9 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         return new MlpInput(mlpIn, rows);
     }
 
-    public void MlpWritten(int layer, Tensor post, Tensor output)
+    public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
     {
-        _recorder?.MlpWritten(layer, post, output);
+        _recorder?.MlpWritten(layer, post, output, outputGain);
         if (!_layout.NeuronLevel)
         {
             int s = _layout.SourceIndex(Node.Mlp(layer));
@@ -246,13 +246,13 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             return;
         }
 
-        var wOut = _model.Blocks[layer].MlpModule!.W_out;
+        var mlp = _model.Blocks[layer].MlpModule!;
         for (int n = 0; n < _model.Config.DMlp; n++)
         {
             int s = _layout.SourceIndex(Node.Neuron(layer, n));
             if (_needed.Contains(s))
             {
-                var neuron = post.select(2, n).unsqueeze(-1) * wOut[n]; // [V·b, p, d]
+                var neuron = mlp.NeuronOutput(post, n, outputGain); // [V·b, p, d]
                 Keep(s, neuron.view(_variants, _b, _p, _d) - _ablated[s]);
             }
         }

@@ -40,9 +40,9 @@ internal sealed class RecordRoute : IResidualRoute
         return Model.Routing.AttentionInput.Of(residPre);
     }
 
-    public Tensor? HeadsWritten(int layer, Tensor z)
+    public Tensor? HeadsWritten(int layer, Tensor z, Tensor? outputGain)
     {
-        var results = _model.Blocks[layer].Attn.HeadOutputs(z); // [h, b, p, d]
+        var results = _model.Blocks[layer].Attn.HeadOutputs(z, null, outputGain); // [h, b, p, d]
         for (int h = 0; h < _model.Config.NHeads; h++)
         {
             Outputs[_layout.SourceIndex(Node.Head(layer, h))] = results[h].MoveToOuterDisposeScope();
@@ -58,7 +58,7 @@ internal sealed class RecordRoute : IResidualRoute
         return new MlpInput(mlpIn);
     }
 
-    public void MlpWritten(int layer, Tensor post, Tensor output)
+    public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
     {
         if (!_layout.NeuronLevel)
         {
@@ -66,7 +66,7 @@ internal sealed class RecordRoute : IResidualRoute
             return;
         }
 
-        var neurons = einsum("bpm,md->mbpd", post, _model.Blocks[layer].MlpModule!.W_out); // [m, b, p, d]
+        var neurons = _model.Blocks[layer].MlpModule!.NeuronOutputs(post, outputGain); // [m, b, p, d]
         for (int n = 0; n < _model.Config.DMlp; n++)
         {
             Outputs[_layout.SourceIndex(Node.Neuron(layer, n))] = neurons[n].MoveToOuterDisposeScope();

@@ -46,6 +46,14 @@ public sealed class CausalScrubber : IDisposable
             throw new BadInputException("causal scrubbing works on head or q/k/v level graphs, not on neurons");
         }
 
+        if (model.Config.UseNormalizationBeforeAndAfter)
+        {
+            // a head's output is its share of the normalized sum of all its layer's heads (docs/architectures.md): a
+            // single head evaluated on its own inputs, as the scrubber evaluates nodes, has no such output
+            throw new BadInputException(
+                $"causal scrubbing evaluates single heads on their own inputs, which a model with sandwich norms ({model.Config.OriginalArchitecture ?? model.Config.ModelName}: use_normalization_before_and_after) does not define; use faithfulness instead");
+        }
+
         int length = dataset.Prompts[0].Length;
         int other = dataset.Prompts.ToList().FindIndex(p => p.Length != length);
         if (other >= 0)

@@ -218,7 +218,7 @@ public sealed class ArchitectureModelTests
             NLayers = 1, DModel = 8, NHeads = 2, DHead = 4, DMlp = 16, DVocab = 10, NCtx = 8, ParallelAttnMlp = true,
             PositionalEmbeddingType = PositionalEmbeddingType.Rotary, RotaryDim = 2, RotaryBase = 500,
         }.Validate("neox");
-        foreach (var config in new[] { neo, neox, HuggingFaceLlamaFolder.Config })
+        foreach (var config in new[] { neo, neox, HuggingFaceLlamaFolder.Config, Patching.ModernDecoders.Gemma2(new Random(1), 1), Patching.ModernDecoders.Qwen2OrLlama3(new Random(2), 2) })
         {
             var json = ConfigJson.ToTransformerLens(config);
             Assert.Equal(config with { RotaryDim = config.RotaryDim ?? (config.EffectiveRotaryDim == 0 ? null : config.EffectiveRotaryDim) }, ConfigJson.FromTransformerLens(json, "round trip"));

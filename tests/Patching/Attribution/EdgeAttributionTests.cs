@@ -27,6 +27,12 @@ public sealed class EdgeAttributionTests
     [InlineData(GraphLevel.Qkv, "neox")]
     [InlineData(GraphLevel.Qkv, "neo")]
     [InlineData(GraphLevel.Qkv, "llama-gqa")]
+    [InlineData(GraphLevel.Qkv, "llama3")]
+    [InlineData(GraphLevel.Qkv, "mistral")]
+    [InlineData(GraphLevel.Qkv, "qwen2")]
+    [InlineData(GraphLevel.Qkv, "phi3")]
+    [InlineData(GraphLevel.Qkv, "gemma2")]
+    [InlineData(GraphLevel.Head, "gemma2")]
     public void EAP_scores_match_finite_differences_of_the_exact_edge_patch(GraphLevel level, string? family)
     {
         // in float64, a central difference of the exact edge patch a step ε towards the ablated value is the
