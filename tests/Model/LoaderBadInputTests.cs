@@ -38,7 +38,7 @@ public sealed class LoaderBadInputTests
     public void Given_a_missing_key_then_loading_names_the_key()
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
-        RewriteWeights(folder.File("model.safetensors"), w => w.Remove("h.1.ln_2.bias"));
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w => w.Remove("h.1.ln_2.bias"));
         var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("h.1.ln_2.bias", e.Message);
         Assert.Contains("missing", e.Message);
@@ -48,7 +48,7 @@ public sealed class LoaderBadInputTests
     public void Given_a_wrong_shape_then_loading_names_the_key_and_both_shapes()
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
-        RewriteWeights(folder.File("model.safetensors"), w => w["wpe.weight"] = zeros(32, 64));
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w => w["wpe.weight"] = zeros(32, 64));
         var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("wpe.weight", e.Message);
         Assert.Contains("[32, 64]", e.Message);
@@ -60,7 +60,7 @@ public sealed class LoaderBadInputTests
     {
         using var folder = FixturePaths.CopyModel("tl-gelu-2l-tiny");
         File.Delete(folder.File("model_final.pth"));
-        RewriteWeights(folder.File("model_final.safetensors"), w => w["blocks.0.attn.W_X"] = zeros(2));
+        SafetensorsEdits.Rewrite(folder.File("model_final.safetensors"), w => w["blocks.0.attn.W_X"] = zeros(2));
         var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains("blocks.0.attn.W_X", e.Message);
     }
@@ -69,7 +69,7 @@ public sealed class LoaderBadInputTests
     public void Given_NaN_or_infinite_weights_then_loading_names_the_key()
     {
         using var folder = FixturePaths.CopyModel("gpt2-tiny");
-        RewriteWeights(folder.File("model.safetensors"), w =>
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w =>
         {
             var t = w["h.0.mlp.c_fc.bias"].clone();
             t[3] = tensor(float.NaN);
@@ -77,7 +77,7 @@ public sealed class LoaderBadInputTests
         });
         Assert.Contains("h.0.mlp.c_fc.bias", LoaderAssertions.Rejected(folder.Path).Message);
 
-        RewriteWeights(folder.File("model.safetensors"), w =>
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w =>
         {
             var t = w["h.0.mlp.c_fc.bias"].clone();
             t[3] = tensor(float.PositiveInfinity);
@@ -186,22 +186,5 @@ public sealed class LoaderBadInputTests
         Assert.Throws<BadInputException>(() => loaded.Model.Forward(tensor(new long[] { -1, 2 })));
         var tooLong = Assert.Throws<BadInputException>(() => loaded.Model.Forward(zeros(1, 65, ScalarType.Int64)));
         Assert.Contains("n_ctx = 64", tooLong.Message);
-    }
-
-
-    private static void RewriteWeights(string path, Action<Dictionary<string, Tensor>> edit)
-    {
-        Dictionary<string, Tensor> weights;
-        using (var dict = SafetensorsReader.Read(path))
-        {
-            weights = dict.ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        }
-
-        edit(weights);
-        SafetensorsWriter.Write(path, weights);
-        foreach (var t in weights.Values)
-        {
-            t.Dispose();
-        }
     }
 }

@@ -21,6 +21,7 @@ public static class LensView
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ids);
+        LinearDecomposition.Require(model, "lens");
         if (ids.Count == 0)
         {
             throw new BadInputException("lens: the prompt has no tokens");
@@ -60,6 +61,7 @@ public static class LensView
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(task);
+        LinearDecomposition.Require(model, "lens");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var batch = TaskBatch.From(task);

@@ -22,6 +22,7 @@ public static class LogitLens
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokens);
+        LinearDecomposition.Require(model, "lens");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var batch = tokens.dim() == 1 ? tokens.unsqueeze(0) : tokens; // [b, p]

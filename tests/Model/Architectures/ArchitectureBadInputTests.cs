@@ -3,6 +3,7 @@ using CircuitFinder.Model.Checkpoints;
 using CircuitFinder.Model.Loading;
 using CircuitFinder.Tests.Cli;
 using Newtonsoft.Json.Linq;
+using CircuitFinder.Tests.Model;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -37,7 +38,7 @@ public sealed class ArchitectureBadInputTests
     public void A_NeoX_checkpoint_with_a_missing_layer_is_refused_naming_the_layer()
     {
         using var folder = FixturePaths.CopyModel("pythia-tiny");
-        RewriteWeights(folder.File("model.safetensors"), w =>
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w =>
         {
             foreach (var key in w.Keys.Where(k => k.StartsWith("gpt_neox.layers.1.", StringComparison.Ordinal)).ToList())
             {
@@ -66,13 +67,13 @@ public sealed class ArchitectureBadInputTests
     public void Known_buffers_are_ignored_and_unknown_keys_are_not()
     {
         using var folder = FixturePaths.CopyModel("pythia-tiny");
-        RewriteWeights(folder.File("model.safetensors"), w =>
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w =>
         {
             w["gpt_neox.layers.0.attention.rotary_emb.inv_freq"] = ones(2);
             w["gpt_neox.layers.0.attention.masked_bias"] = tensor(-1e9f);
         });
         ModelLoader.Load(folder.Path).Dispose();
-        RewriteWeights(folder.File("model.safetensors"), w => w["gpt_neox.layers.0.attention.lora_A"] = ones(2));
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w => w["gpt_neox.layers.0.attention.lora_A"] = ones(2));
         Assert.Contains("unexpected key 'gpt_neox.layers.0.attention.lora_A'", Assert.Throws<BadInputException>(() => ModelLoader.Load(folder.Path).Dispose()).Message);
     }
 
@@ -99,7 +100,7 @@ public sealed class ArchitectureBadInputTests
         AssertBadInput(CliRun.Of("info", "--model", llama.Path), "num_key_value_heads (3) does not divide num_attention_heads (4)");
 
         using var neox = FixturePaths.CopyModel("pythia-tiny");
-        RewriteWeights(neox.File("model.safetensors"), w => w.Remove("gpt_neox.layers.1.attention.query_key_value.weight"));
+        SafetensorsEdits.Rewrite(neox.File("model.safetensors"), w => w.Remove("gpt_neox.layers.1.attention.query_key_value.weight"));
         AssertBadInput(CliRun.Of("info", "--model", neox.Path), "gpt_neox.layers.1.attention.query_key_value.weight");
 
         using var unknown = FixturePaths.CopyModel("gpt-neo-tiny");
@@ -120,21 +121,5 @@ public sealed class ArchitectureBadInputTests
         var json = JObject.Parse(File.ReadAllText(path));
         json[field] = JToken.Parse(jsonValue);
         File.WriteAllText(path, json.ToString());
-    }
-
-    private static void RewriteWeights(string path, Action<Dictionary<string, Tensor>> edit)
-    {
-        Dictionary<string, Tensor> weights;
-        using (var dict = SafetensorsReader.Read(path))
-        {
-            weights = dict.ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        }
-
-        edit(weights);
-        SafetensorsWriter.Write(path, weights);
-        foreach (var t in weights.Values)
-        {
-            t.Dispose();
-        }
     }
 }

@@ -1,5 +1,6 @@
 using CircuitFinder.Model.Checkpoints;
 using CircuitFinder.Tests.Cli;
+using CircuitFinder.Tests.Model;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public sealed class ModernDecoderBadInputTests
     {
         using var folder = FixturePaths.CopyModel("phi3-tiny");
         string full = $"model.layers.1.{key}";
-        RewriteWeights(folder.File("model.safetensors"), w => w[full] = w[full].narrow(0, 0, w[full].shape[0] - 16).clone());
+        SafetensorsEdits.Rewrite(folder.File("model.safetensors"), w => w[full] = w[full].narrow(0, 0, w[full].shape[0] - 16).clone());
         var e = LoaderAssertions.Rejected(folder.Path);
         Assert.Contains($"'{full}' has", e.Message);
         Assert.Contains(why, e.Message);
@@ -80,21 +81,5 @@ public sealed class ModernDecoderBadInputTests
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("error: ", run.Stderr);
         Assert.Contains(expected, run.Stderr);
-    }
-
-    private static void RewriteWeights(string path, Action<Dictionary<string, Tensor>> edit)
-    {
-        Dictionary<string, Tensor> weights;
-        using (var dict = SafetensorsReader.Read(path))
-        {
-            weights = dict.ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        }
-
-        edit(weights);
-        SafetensorsWriter.Write(path, weights);
-        foreach (var t in weights.Values)
-        {
-            t.Dispose();
-        }
     }
 }

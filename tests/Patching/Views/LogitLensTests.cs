@@ -6,7 +6,17 @@ namespace CircuitFinder.Tests.Patching.Views;
 
 public sealed class LogitLensTests
 {
-    public static IEnumerable<object[]> Models => ViewModels.Names;
+    public static IEnumerable<object[]> Models => ViewModels.Linear;
+
+    [Fact]
+    public void Given_a_gemma_2_model_the_lens_refuses_it_by_name()
+    {
+        using var model = ViewModels.Load(ViewModels.GemmaName);
+        Assert.True(model.Config.UseNormalizationBeforeAndAfter);
+        var tokens = tensor(ViewModels.Prompt(model).Select(i => (long)i).ToArray()).unsqueeze(0); // [1, p]
+        var e = Assert.Throws<CircuitFinder.Core.BadInputException>(() => LogitLens.Logits(model, tokens));
+        Assert.Contains("sandwich norms", e.Message);
+    }
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -18,6 +18,15 @@ internal static class ViewModels
         ["random:0"], ["random:1"], ["random:2"], ["random:3"], ["random:4"], ["random:5"], ["random:6"], ["random:7"],
     ];
 
+    /// <summary>
+    /// <see cref="Names"/> less the Gemma 2 models (random seed 4): their sandwich norms and soft-caps make the lens refuse
+    /// them, and a head's node output (its share of the normalized layer output) is not its hook_z patch.
+    /// </summary>
+    public static IEnumerable<object[]> Linear => Names.Where(n => (string)n[0] != GemmaName);
+
+    /// <summary>The Gemma 2 model among <see cref="Names"/>.</summary>
+    public const string GemmaName = "random:4";
+
     /// <summary>A fixture folder name (<c>raw:NAME</c>: unprocessed), <c>zoo:NAME</c>, or <c>random:SEED</c> (a <see cref="RandomModels"/> model).</summary>
     public static HookedTransformer Load(string name)
     {
