@@ -78,11 +78,10 @@ public sealed class Attention : nn.Module
     // buffer), so the caches below stay out of its reach: the rotary tables live in a plain class, the fused weights in
     // a tuple, and the far-keys mask is null until the first local-attention call.
     private readonly RotaryEmbedding? _rotary;
-    private readonly int _window; // local attention span; 0 for global layers
     private readonly long _groupSize; // query heads per key/value head
     private (Tensor W, Tensor B)? _fusedQkv;
     private readonly FoldedNormProjection _folded = new(); // ln1 folded into the per-head projections (ProjectNormalized)
-    private Tensor? _farKeys; // [size, size] for the longest sequence so far (≤ n_ctx), true where i − j ≥ window (local layers)
+    private readonly LocalWindowMask? _localWindow; // local layers: the keys further back than the window
 
     // Scalars held for the module's lifetime: a temporary double→Scalar can be finalized by the GC while a native op
     // still reads it.
@@ -99,7 +98,7 @@ public sealed class Attention : nn.Module
         long h = cfg.NHeads, kv = cfg.EffectiveNKeyValueHeads, d = cfg.DModel, e = cfg.DHead;
         _groupSize = cfg.KeyValueGroupSize;
         _softCap = cfg.HasAttnSoftCap ? cfg.AttnScoresSoftCap.ToScalar() : null;
-        _window = cfg.IsLocalAttention(layer) ? cfg.WindowSize!.Value : 0;
+        _localWindow = cfg.IsLocalAttention(layer) ? new LocalWindowMask(cfg.WindowSize!.Value, cfg.NCtx) : null; // local layers only
         Parameter P(params long[] shape) => new(zeros(shape), requires_grad: false);
         _wQ = P(h, d, e);
         _wK = P(kv, d, e);
@@ -360,29 +359,7 @@ public sealed class Attention : nn.Module
     private Tensor PerQueryHead(Tensor t) => _groupSize == 1 ? t : t.repeat_interleave(_groupSize, 0);
 
     /// <summary>The batch's mask, plus (in local layers) the keys further back than the window: <c>[b|1, 1, q, k]</c>.</summary>
-    private Tensor? LayerBlocked(Tensor? blocked, long pos)
-    {
-        if (_window == 0)
-        {
-            return blocked;
-        }
-
-        if (_farKeys is not null && (!TensorRows.IsOn(_farKeys, _wQ.device) || _farKeys.shape[0] < pos))
-        {
-            _farKeys.Dispose();
-            _farKeys = null;
-        }
-
-        if (_farKeys is null)
-        {
-            long size = Math.Min(_cfg.NCtx, Math.Max(pos, 64)); // the sequence length in use, never n_ctx by itself
-            _farKeys = ones(size, size, ScalarType.Bool, device: _wQ.device).tril(-_window); // [size, size], true where i − j ≥ window
-            _farKeys.DetachFromDisposeScope();
-        }
-
-        var far = _farKeys.narrow(0, 0, pos).narrow(1, 0, pos).unsqueeze(0).unsqueeze(0); // [1, 1, q, k]
-        return blocked is null ? far : blocked.logical_or(far);
-    }
+    private Tensor? LayerBlocked(Tensor? blocked, long pos) => _localWindow is null ? blocked : _localWindow.Apply(blocked, pos, _wQ.device);
 
     private (Tensor W, Tensor B) FusedQkv()
     {
@@ -406,7 +383,7 @@ public sealed class Attention : nn.Module
     {
         InvalidateDerivedWeights();
         _rotary?.Dispose();
-        _farKeys?.Dispose();
+        _localWindow?.Dispose();
         base.Dispose(disposing);
     }
 
