@@ -277,10 +277,10 @@ public sealed class Attention : nn.Module
 
     /// <summary>
     /// Each head's output z_h W_O[h] (no b_O; under sandwich norms (z_h W_O[h] + b_O / n_heads) · <paramref name="outputGain"/>
-    /// <c>[batch, pos, d_model]</c>, the head's share of the normalized output), head-major for patching: <c>[head, batch, pos, d_model]</c>, less
-    /// <paramref name="minus"/> <c>[head, batch, pos, d_model]</c> when given (in the same product); no hook fires.
+    /// <c>[batch, pos, d_model]</c>, the head's share of the normalized output), head-major for patching:
+    /// <c>[head, batch, pos, d_model]</c>, a new tensor the caller may change in place; no hook fires.
     /// </summary>
-    public Tensor HeadOutputs(Tensor z, Tensor? minus = null, Tensor? outputGain = null)
+    public Tensor HeadOutputs(Tensor z, Tensor? outputGain = null)
     {
         long n = z.shape[0], p = z.shape[1], h = z.shape[2], e = z.shape[3], d = _wO.shape[2];
         var heads = z.permute(2, 0, 1, 3).reshape(h, n * p, e); // [h, b·p, e]
@@ -289,11 +289,6 @@ public sealed class Attention : nn.Module
         {
             // sandwich norms: each head's share of the normalized output, b_O split evenly, so the shares sum to hook_attn_out
             outputs = outputs.add_(_bO.div(h), Scalars.One).mul_(outputGain.reshape(1, n * p, d));
-        }
-
-        if (minus is not null)
-        {
-            outputs.sub_(minus.reshape(h, n * p, d)); // in place: no second buffer (TorchSharp's baddbmm passes its operands out of order)
         }
 
         return outputs.view(h, n, p, d);

@@ -185,7 +185,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
 
         var attn = _model.Blocks[layer].Attn;
-        var outputs = attn.HeadOutputs(z, null, outputGain); // [h, V·b, p, d]
+        var outputs = attn.HeadOutputs(z, outputGain); // [h, V·b, p, d]
         var sum = outputGain is null ? outputs.sum([0L]) : null; // [V·b, p, d]: the block adds b_O instead of projecting z again
         var ablated = _ablated.narrow(0, first, heads); // [h, b, p, d]
         var deltas = _variants == 1

@@ -42,7 +42,7 @@ internal sealed class RecordRoute : IResidualRoute
 
     public Tensor? HeadsWritten(int layer, Tensor z, Tensor? outputGain)
     {
-        var results = _model.Blocks[layer].Attn.HeadOutputs(z, null, outputGain); // [h, b, p, d]
+        var results = _model.Blocks[layer].Attn.HeadOutputs(z, outputGain); // [h, b, p, d]
         for (int h = 0; h < _model.Config.NHeads; h++)
         {
             Outputs[_layout.SourceIndex(Node.Head(layer, h))] = results[h].MoveToOuterDisposeScope();
