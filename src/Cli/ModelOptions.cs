@@ -47,7 +47,22 @@ public sealed class ModelOptions
         }
     }
 
-    public LoadedModel Load(ParseResult parse)
+    public LoadedModel Load(ParseResult parse) => Load(parse, parse.GetValue(Model)!, parse.GetValue(Weights));
+
+    /// <summary>
+    /// The switches a command with its own model options (<c>diff --a --b</c>) shares: the processing switches,
+    /// <c>--download</c> and <c>--device</c> (not <c>--model</c> or <c>--weights</c>).
+    /// </summary>
+    public void AddSwitchesTo(Command command)
+    {
+        foreach (var option in new Option[] { Download, NoProcessing, NoFoldLn, NoCenterWritingWeights, NoCenterUnembed, NoFoldValueBiases, Device })
+        {
+            command.Add(option);
+        }
+    }
+
+    /// <summary>Loads <paramref name="spec"/> (a folder, zoo name or hub name) with this command's switches.</summary>
+    public LoadedModel Load(ParseResult parse, string spec, string? weightsFile)
     {
         var processing = parse.GetValue(NoProcessing)
             ? ProcessingOptions.None
@@ -59,14 +74,13 @@ public sealed class ModelOptions
                 FoldValueBiases = !parse.GetValue(NoFoldValueBiases),
             };
         var device = ResolveDevice(parse.GetValue(Device)!);
-        string spec = parse.GetValue(Model)!;
         var hub = CliEnvironment.Hub();
         if (parse.GetValue(Download) && HubModels.NeedsDownload(spec, hub))
         {
             HubProgress.Run(parse.GetValue(GlobalOptions.Quiet), progress => HubModels.Locate(spec, hub, download: true, progress));
         }
 
-        var loaded = ModelLoader.Load(spec, new LoadOptions { Processing = processing, WeightsFile = parse.GetValue(Weights), Hub = hub });
+        var loaded = ModelLoader.Load(spec, new LoadOptions { Processing = processing, WeightsFile = weightsFile, Hub = hub });
         if (device.type != DeviceType.CPU)
         {
             loaded.Model.to(device);
