@@ -94,4 +94,20 @@ public sealed class ModelDiffTests
         var error = Assert.Throws<BadInputException>(() => ModelDiff.Weights(a.Model, b.Model));
         Assert.Contains("A has 2 layers, B has 3", error.Message);
     }
+
+    [Fact]
+    public void Given_a_diff_with_text_when_it_runs_then_progress_is_reported_for_every_step_up_to_done()
+    {
+        using var a = ModelLoader.Load("zoo:attn-only-2l");
+        using var b = ModelLoader.Load(DiffTexts.Checkpoint("step_512"));
+        var reports = new List<(string Step, double Fraction)>();
+        ModelDiff.Compare(b.Model, a.Model, DiffTexts.Repeated(), progress: new Recorder(reports));
+        Assert.Equal(["text", "weights", "activations", "attribution", "patching"], reports.Select(r => r.Step).Distinct());
+        Assert.All(new[] { "text", "activations", "attribution", "patching" }, step => Assert.Equal(1.0, reports.Last(r => r.Step == step).Fraction, 9));
+    }
+
+    private sealed class Recorder(List<(string Step, double Fraction)> reports) : IProgress<(string Step, double Fraction)>
+    {
+        public void Report((string Step, double Fraction) value) => reports.Add(value);
+    }
 }
