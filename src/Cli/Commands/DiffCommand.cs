@@ -177,7 +177,8 @@ public static class DiffCommand
         stdout.WriteLine(TerminalText.OneLine($"B: {report.ModelB}"));
         if (report.Identical)
         {
-            stdout.WriteLine("identical: every difference is exactly 0");
+            stdout.WriteLine("identical: every difference is exactly 0" + (report.Inside is null ? string.Empty : " (weights, activations and attributions included)"));
+            return;
         }
 
         if (report.Text is { } text)
