@@ -17,6 +17,6 @@ public sealed record ModelDiffReport(
     /// <summary>The versioned schema name of <c>diff.json</c>.</summary>
     public const string Schema = "circuitfinder/diff@1";
 
-    /// <summary>Whether every difference measured is exactly 0 (a model diffed with itself).</summary>
-    public bool Identical => (Text?.Identical ?? true) && Tasks.All(t => t.Identical) && (Inside?.Identical ?? InsideRefused is null);
+    /// <summary>Whether every difference measured is exactly 0 (a model diffed with itself); without an inside diff, the black box's.</summary>
+    public bool Identical => (Text?.Identical ?? true) && Tasks.All(t => t.Identical) && (Inside?.Identical ?? true);
 }
