@@ -104,7 +104,7 @@ public static class CircuitPageData
             return run;
         }
 
-        return file["cfg"] is JObject cfg ? new JObject { ["format"] = "eap-ig", ["cfg"] = cfg.DeepClone() } : null;
+        return file["cfg"] is JObject cfg && file["edges"] is JObject ? new JObject { ["format"] = "eap-ig", ["cfg"] = cfg.DeepClone() } : null;
     }
 
     private static JObject Views(NodeViews views)

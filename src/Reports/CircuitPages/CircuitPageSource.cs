@@ -68,10 +68,10 @@ public static class CircuitPageSource
     public static string Title(JObject? run, string fileName, int circuitEdges, int graphEdges)
     {
         string size = string.Create(CultureInfo.InvariantCulture, $"{circuitEdges} of {graphEdges} edges");
-        if (run?["method"]?["name"] is JValue { Type: JTokenType.String } method)
+        if ((run?["method"] as JObject)?["name"] is JValue { Type: JTokenType.String } method)
         {
-            string task = run["task"]?["name"] is JValue { Type: JTokenType.String } t ? $" on {(string?)t}" : string.Empty;
-            string faithfulness = run["circuit"]?["faithfulness"] is JValue { Type: JTokenType.Float or JTokenType.Integer } f
+            string task = (run!["task"] as JObject)?["name"] is JValue { Type: JTokenType.String } t ? $" on {(string?)t}" : string.Empty;
+            string faithfulness = (run["circuit"] as JObject)?["faithfulness"] is JValue { Type: JTokenType.Float or JTokenType.Integer } f
                 ? string.Create(CultureInfo.InvariantCulture, $", faithfulness {(double)f:F3}")
                 : string.Empty;
             return $"{(string?)method}{task}: {size}{faithfulness}";
@@ -88,7 +88,7 @@ public static class CircuitPageSource
     {
         IEnumerable<string> ids = json switch
         {
-            not null when json["graph"]?["edges"] is JObject edges => edges.Properties().Select(p => p.Name),
+            not null when (json["graph"] as JObject)?["edges"] is JObject edges => edges.Properties().Select(p => p.Name),
             not null when json["edges"] is JObject edges => edges.Properties().Select(p => p.Name),
             not null when json["edges"] is JArray list => list.Where(t => t.Type == JTokenType.String).Select(t => (string)t!),
             not null => [],
@@ -121,7 +121,7 @@ public static class CircuitPageSource
             }
         }
 
-        var config = (json?["model"]?["config"] ?? json?["cfg"]) as JObject;
+        var config = ((json?["model"] as JObject)?["config"] ?? json?["cfg"]) as JObject;
         int? Int(string key) => config?[key] is JValue { Type: JTokenType.Integer } v && (long)v is > 0 and < 1 << 20 ? (int)(long)v : null;
         bool? Bool(string key) => config?[key] is JValue { Type: JTokenType.Boolean } v ? (bool)v : null;
         var shape = new GraphShape(

@@ -233,7 +233,10 @@
     var ylabel = svgEl('text', { x: 12, y: h / 2, 'font-size': 12, transform: 'rotate(-90 12 ' + h / 2 + ')', 'text-anchor': 'middle' }); ylabel.textContent = 'faithfulness'; plot.appendChild(ylabel);
     return plot;
   }
-  (function run() {
+  function guarded(id, render) { // a malformed section in a file made elsewhere must not stop the graph
+    try { render(); } catch (err) { section(id).appendChild(el('p', { 'class': 'note' }, 'This section could not be shown: ' + err.message)); }
+  }
+  guarded('run', function run() {
     var r = data.run, s = section('run');
     if (!r) { s.appendChild(el('p', { 'class': 'note' }, 'The circuit file records no run (an id list).')); return; }
     if (r.format === 'eap-ig') { s.appendChild(el('p', {}, 'An EAP-IG / MIB graph file; its cfg:')); s.appendChild(kvTable(flat(r.cfg, '', []))); return; }
@@ -242,8 +245,8 @@
     if (r.method) { s.appendChild(el('h3', {}, 'Method and parameters')); s.appendChild(kvTable(flat(r.method, '', []))); }
     if (r.model || r.task) { s.appendChild(el('h3', {}, 'Model and task')); s.appendChild(kvTable(flat({ model: r.model || {}, task: r.task || {} }, '', []))); }
     if (r.warnings) { s.appendChild(el('h3', {}, 'Warnings')); r.warnings.forEach(function (w) { s.appendChild(el('p', {}, w)); }); }
-  })();
-  (function verification() {
+  });
+  guarded('verification', function verification() {
     var v = data.verification, s = section('verification');
     if (!v) { s.appendChild(el('p', { 'class': 'note' }, 'Not verified yet: `circuitfinder verify --circuit circuit.json --out DIR` writes verification.json and a report with the results (and the faithfulness curve when the file has scores).')); return; }
     if (v.faithfulness) { s.appendChild(el('h3', {}, 'Faithfulness')); s.appendChild(kvTable(flat(v.faithfulness, '', []))); }
@@ -266,7 +269,7 @@
       s.appendChild(el('h3', {}, 'Causal scrubbing (95% bootstrap intervals)'));
       s.appendChild(kvTable(v.causal_scrubbing.map(function (c) { return [c.hypothesis + ' (' + c.mode + ')', 'loss recovered ' + interval(c.loss_recovered) + '; scrubbed loss ' + interval(c.loss_scrubbed)]; })));
     }
-  })();
+  });
 
   // ---- start: the circuit, or what the address asks for (#mode=top&value=50, #node=ID, #edge=ID) ----
   var wanted = {};
