@@ -35,7 +35,8 @@
 
   // ---- layout ----
   var columns = Math.max(1, data.columns);
-  var width = Math.max(760, columns * (BOX_W + 14) + 2 * PAD), height = data.rows * ROW_H + 2 * PAD;
+  var room = document.getElementById('graph-wrap').clientWidth - 4; // fill the space the page gives the graph
+  var width = Math.max(760, room > 0 ? room : 0, columns * (BOX_W + 14) + 2 * PAD), height = data.rows * ROW_H + 2 * PAD;
   svg.setAttribute('width', width); svg.setAttribute('height', height); svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
   function px(n) { return PAD + n.x * (width - 2 * PAD); }
   function py(n) { return height - PAD - BOX_H / 2 - n.row * ROW_H; }

@@ -58,7 +58,8 @@ public static class HeatMapPlot
         }
 
         int longestRow = map.Rows.Count == 0 ? 0 : map.Rows.Max(r => Math.Min(r.Length, MaxTickLabel));
-        int width = Math.Clamp(Math.Max(220 + (longestRow * 7) + (columns * 40), 60 + (map.Title.Length * 9)), 360, 2400);
+        int baselineLabel = marks?.Baseline is null ? 0 : 140; // the colour bar's labelled baseline tick
+        int width = Math.Clamp(Math.Max(220 + baselineLabel + (longestRow * 7) + (columns * 40), 60 + baselineLabel + (map.Title.Length * (marks is null ? 9 : 10))), 360, 2400);
         int height = Math.Clamp(160 + (rows * 32), 260, 2400);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
