@@ -9,13 +9,17 @@ namespace CircuitFinder.Patching.Views;
 /// <summary>
 /// The views behind the circuit report's node panel (<see cref="NodeViews"/>): the attention patterns of the given heads
 /// on the first few prompts of the task (<see cref="AttentionView"/>) and every head's and MLP's direct logit attribution
-/// averaged over the task (<see cref="LensView.ForTask"/>). Models whose stream is not linear (Gemma 2) get the patterns
-/// and a note instead of the attribution.
+/// averaged over the first <see cref="AttributionPrompts"/> prompts of the task (<see cref="LensView.ForTask"/>, one
+/// forward that caches the run, so its memory is bounded whatever the task's size). Models whose stream is not linear
+/// (Gemma 2) get the patterns and a note instead of the attribution.
 /// </summary>
 public static class NodeViewRun
 {
     /// <summary>At most this many heads get attention patterns (the strongest-connected first is the caller's order).</summary>
     public const int MaxHeads = 64;
+
+    /// <summary>The attribution is averaged over at most this many prompts (the task's first).</summary>
+    public const int AttributionPrompts = 32;
 
     public static NodeViews Compute(HookedTransformer model, ITokenizer? tokenizer, TaskDataset task, IEnumerable<Node> nodes, string modelName, int prompts = 3)
     {
@@ -43,7 +47,7 @@ public static class NodeViewRun
         string? target = null, note = null;
         try
         {
-            var lens = LensView.ForTask(model, task, modelName);
+            var lens = LensView.ForTask(model, task.First(AttributionPrompts), modelName);
             var config = model.Config;
             var values = new Dictionary<string, double>(StringComparer.Ordinal);
             for (int l = 0; l < config.NLayers; l++)

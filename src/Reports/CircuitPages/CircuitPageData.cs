@@ -9,19 +9,31 @@ namespace CircuitFinder.Reports.CircuitPages;
 /// The data <c>circuit.html</c> carries (one JSON object, embedded as data and read by the page's script): the nodes
 /// with their place (<see cref="CircuitLayout"/>), display name and in-circuit flag; every edge of the graph as columns
 /// (id, source and destination node index, q/k/v input, score, in-circuit flag); the run, the verification and the node
-/// views. Ids are the graph's own strings, passed through untouched.
+/// views. Ids are the graph's own strings, passed through untouched. A graph of more than <see cref="MaxEdges"/> edges
+/// (neuron level) is embedded as the circuit's edges and the strongest others by |score| up to that many, and only the
+/// neurons those edges touch; <c>graph_edges</c> says how many the graph has.
 /// </summary>
 public static class CircuitPageData
 {
+    /// <summary>The most edges a page embeds (a GPT-2-small graph at the q/k/v level has 32,491).</summary>
+    public const int MaxEdges = 100_000;
+
     public static JObject Build(CircuitPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
         var graph = page.Graph;
         var (places, rows) = CircuitLayout.Of(graph);
         var inCircuit = page.Circuit.Nodes(graph).ToHashSet();
+        double Magnitude(Edge e) => page.Scores is not null && page.Scores.TryGetValue(e, out double s) && double.IsFinite(s) ? Math.Abs(s) : 0;
+        IReadOnlyList<Edge> embedded = graph.Edges.Count <= MaxEdges
+            ? graph.Edges
+            : graph.Edges.Where(page.Circuit.Contains)
+                .Concat(graph.Edges.Where(e => !page.Circuit.Contains(e)).OrderByDescending(Magnitude).Take(Math.Max(0, MaxEdges - page.Circuit.Count)))
+                .ToList();
+        var touched = embedded.SelectMany(e => new[] { e.Source, e.Destination }).ToHashSet();
         var index = new Dictionary<Node, int>();
         var nodes = new JArray();
-        foreach (var node in graph.Nodes)
+        foreach (var node in graph.Nodes.Where(n => n.Kind != NodeKind.Neuron || touched.Contains(n)))
         {
             index[node] = nodes.Count;
             var (row, x) = places[node];
@@ -42,7 +54,7 @@ public static class CircuitPageData
         var inputs = new JArray();
         var scores = new JArray();
         var flags = new JArray();
-        foreach (var edge in graph.Edges)
+        foreach (var edge in embedded)
         {
             ids.Add(edge.Id);
             sources.Add(index[edge.Source]);
@@ -58,6 +70,7 @@ public static class CircuitPageData
             ["level"] = GraphLevels.Name(graph.Level),
             ["rows"] = rows,
             ["columns"] = graph.Shape.NHeads,
+            ["graph_edges"] = graph.Edges.Count,
             ["nodes"] = nodes,
             ["edges"] = new JObject
             {

@@ -101,7 +101,8 @@
       nodeEls[k].classList.toggle('idle', idle);
       nodeEls[k].style.display = idle && nodes[k].kind === 'neuron' ? 'none' : '';
     }
-    countEl.textContent = 'showing ' + shown.length + ' of ' + total + ' edges (' + inShown + ' of ' + circuit.length + ' circuit edges)';
+    countEl.textContent = 'showing ' + shown.length + ' of ' + total + ' edges (' + inShown + ' of ' + circuit.length + ' circuit edges)'
+      + (data.graph_edges > total ? '; the graph has ' + data.graph_edges + ' edges, the circuit\u2019s and the strongest others are embedded' : '');
     countEl.setAttribute('data-shown', String(shown.length));
     countEl.setAttribute('data-circuit-shown', String(inShown));
     void svg.getBoundingClientRect(); // include style and layout in the measured time
@@ -280,8 +281,9 @@
   });
   draw();
   document.body.setAttribute('data-open-ms', (performance.now() - started).toFixed(1));
-  if (wanted.mode && hasScores && /^(circuit|top|above)$/.test(wanted.mode)) {
-    modeSel.value = wanted.mode; valueInput.value = wanted.value || ''; onControl();
+  if (wanted.mode && hasScores && /^(circuit|top|above)$/.test(wanted.mode)) { // through the control's own events
+    modeSel.value = wanted.mode; modeSel.dispatchEvent(new Event('change'));
+    if (wanted.value !== undefined) { valueInput.value = wanted.value; valueInput.dispatchEvent(new Event('change')); }
   }
   if (wanted.node && Object.prototype.hasOwnProperty.call(nodeById, wanted.node)) { showNode(nodeById[wanted.node]); }
   if (wanted.edge && Object.prototype.hasOwnProperty.call(edgeById, wanted.edge)) { showEdge(edgeById[wanted.edge]); }
