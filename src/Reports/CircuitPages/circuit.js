@@ -240,7 +240,7 @@
   }
   guarded('run', function run() {
     var r = data.run, s = section('run');
-    if (!r) { s.appendChild(el('p', { 'class': 'note' }, 'The circuit file records no run (an id list).')); return; }
+    if (!r) { s.appendChild(el('p', { 'class': 'note' }, 'No run is recorded with this circuit (an id list, or a page made without one).')); return; }
     if (r.format === 'eap-ig') { s.appendChild(el('p', {}, 'An EAP-IG / MIB graph file; its cfg:')); s.appendChild(kvTable(flat(r.cfg, '', []))); return; }
     if (r.circuit) { s.appendChild(el('h3', {}, 'Circuit and faithfulness')); s.appendChild(kvTable(flat(r.circuit, '', []))); }
     if (r.baseline) { s.appendChild(el('h3', {}, 'Baselines (task metric)')); s.appendChild(kvTable(flat(r.baseline, '', []))); }
