@@ -26,6 +26,7 @@ public static class CircuitFinderCli
         root.Add(DiscoverCommand.Create(stdout, stderr));
         root.Add(ExportCommand.Create(stdout, stderr));
         root.Add(VerifyCommand.Create(stdout, stderr));
+        root.Add(ReportCommand.Create(stdout, stderr));
         root.Add(BenchCommand.Create(stdout, stderr));
         root.Add(TaskCommand.Create(stdout, stderr));
         root.Add(DetectCommand.Create(stdout, stderr));

@@ -5,8 +5,9 @@ using CircuitFinder.Graph;
 namespace CircuitFinder.Reports;
 
 /// <summary>
-/// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges with the q/k/v input as a label and
-/// colour, pen width growing with |score|; layers top to bottom, input first, logits last.
+/// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges coloured by the q/k/v input, solid for a
+/// positive and dashed for a negative score, pen width growing with |score|, labelled with the input and the score;
+/// input at the bottom, logits at the top; a legend node says all that.
 /// </summary>
 public static class CircuitDot
 {
@@ -40,13 +41,22 @@ public static class CircuitDot
             double score = scores.TryGetValue(edge, out var s) ? s : 0;
             double width = largest > 0 ? 0.5 + (4.0 * Math.Abs(score) / largest) : 1.0;
             string color = edge.Input switch { QkvInput.Q => "#1f77b4", QkvInput.K => "#2ca02c", QkvInput.V => "#d62728", _ => "#555555" };
-            string label = edge.Input is { } input ? $", label=\"{input.ToString().ToLowerInvariant()}\"" : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"  \"{edge.Source.Id}\" -> \"{edge.Destination.Id}\" [color=\"{color}\", penwidth={width:F2}{label}, tooltip=\"{edge.Id} {score:G4}\"];\n");
+            string input = edge.Input is { } i ? i.ToString().ToLowerInvariant() + " " : string.Empty;
+            string style = score < 0 ? ", style=dashed" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"  \"{edge.Source.Id}\" -> \"{edge.Destination.Id}\" [color=\"{color}\", fontcolor=\"{color}\", fontsize=9, penwidth={width:F2}{style}, label=\"{input}{score:G3}\", tooltip=\"{Escape(edge.Id)} {score:G4}\"];\n");
         }
 
+        text.Append(Legend);
         text.Append("}\n");
         return text.ToString();
     }
+
+    /// <summary>The legend: a node beside <c>input</c> (HTML-like label; fixed text, nothing from the data).</summary>
+    private const string Legend =
+        "  legend [shape=box, style=\"rounded\", fillcolor=\"#ffffff\", fontsize=10, label=<"
+        + "<FONT COLOR=\"#1f77b4\">━ q</FONT>   <FONT COLOR=\"#2ca02c\">━ k</FONT>   <FONT COLOR=\"#d62728\">━ v</FONT>   <FONT COLOR=\"#555555\">━ into MLP or logits</FONT><BR/>"
+        + "solid ━ positive score, dashed ┅ negative score<BR/>width ∝ |score|; edge label: input and score>];\n"
+        + "  { rank=source; legend; }\n";
 
     private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }

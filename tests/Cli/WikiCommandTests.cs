@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitFinder.Model;
 using CircuitFinder.Model.Config;
 using CircuitFinder.Model.Loading;
@@ -92,8 +91,7 @@ public sealed class WikiCommandTests(ITestOutputHelper output)
     [SkippableFact]
     public void Pages_open_in_headless_chromium_and_show_script_tokens_as_text()
     {
-        string? chromium = new[] { "chromium", "chromium-browser" }.Select(Which).FirstOrDefault(p => p is not null);
-        Skip.If(chromium is null, "chromium is not installed (.ci/run installs Debian's chromium)");
+        HeadlessChromium.Require();
         using var folder = new TemporaryFolder();
         string model = folder.File("hostile");
         SaveHostileModel(model);
@@ -104,7 +102,7 @@ public sealed class WikiCommandTests(ITestOutputHelper output)
         foreach (var page in pages)
         {
             Assert.True(File.Exists(folder.File(Path.Combine("site", page))), page);
-            var (dom, log) = DumpDom(chromium!, folder.File(Path.Combine("site", page)));
+            var (dom, log) = HeadlessChromium.DumpDom(folder.File(Path.Combine("site", page)));
             Assert.Contains("</html>", dom);
             Assert.DoesNotContain("Uncaught", log);
             Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
@@ -124,29 +122,6 @@ public sealed class WikiCommandTests(ITestOutputHelper output)
         using var model = RandomWeights.CreateModel(config, 3, 0.5);
         TransformerLensSaver.Save(model, folder, PlainVocabularyTokenizer.FromTokens(["<bos>", "<script>alert(1)</script>", "a", "b"]));
     }
-
-    private static (string Dom, string Log) DumpDom(string chromium, string page)
-    {
-        var start = new ProcessStartInfo(chromium, ["--headless", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr", "--v=0", "--dump-dom", new Uri(page).AbsoluteUri])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string dom = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("chromium did not finish in 120 s");
-        }
-
-        return (dom, error.Result);
-    }
-
-    private static string? Which(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
     private static Dictionary<string, byte[]> Files(string root) =>
         Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);

@@ -3,13 +3,14 @@ using System.Diagnostics;
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
 using CircuitFinder.Patching.Discovery;
+using CircuitFinder.Patching.Views;
 
 namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
 /// <c>circuitfinder discover --model M --task T --method acdc|eap|eap-ig|hybrid [--threshold τ | --edges K | --budget P]
 /// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] [--resume] --out DIR</c>: writes
-/// circuit.json, circuit.dot and, where Graphviz is installed, circuit.svg; ACDC and the hybrid save progress in
+/// circuit.json, circuit.dot, the explorable circuit.html and, where Graphviz is installed, circuit.svg; ACDC and the hybrid save progress in
 /// DIR/acdc-checkpoint.json, which <c>--resume</c> continues from (to the identical circuit) and <c>--restart</c> discards.
 /// DIR is claimed before any work (<see cref="OutputFolder"/>): new, empty, or discover's own earlier output.
 /// The command parses the options, runs a <see cref="DiscoveryRun"/>, writes the files and prints a one-line summary.
@@ -40,7 +41,7 @@ public static class DiscoverCommand
         var restart = new Option<bool>("--restart") { Description = "Discard an unfinished run's checkpoint in --out and start over" };
         var batchSize = new Option<int?>("--batch") { Description = "Prompts per batch (default: all at once); smaller batches use less memory" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "ACDC/hybrid: save progress after this many edge tests", DefaultValueFactory = _ => 200 };
-        var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot (and circuit.svg)");
+        var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot, circuit.html (and circuit.svg)");
         model.AddTo(command);
         bos.AddTo(command);
         foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, screenMax, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
@@ -87,7 +88,8 @@ public static class DiscoverCommand
                 var record = ConsoleProgress.Run($"discover ({run.Algorithm.Name})", parse.GetValue(GlobalOptions.Quiet), progress =>
                     run.Run(loaded, dataset, new SynchronousProgress<DiscoveryProgress>(p => progress.Report(($"{p.Done}/{p.Total} edges tested, circuit {p.CircuitEdges} edges", p.Total == 0 ? 1 : (double)p.Done / p.Total)))));
                 record = record with { Timings = new Dictionary<string, double>(record.Timings) { ["load"] = load, ["total"] = clock.Elapsed.TotalSeconds } };
-                var written = ReportFiles.Write(output.Staging, record).Select(f => Path.Combine(folder, Path.GetFileName(f))).ToList();
+                var views = NodeViewRun.Compute(loaded.Model, loaded.Tokenizer, dataset, record.Circuit.Nodes(record.Graph), loaded.Source);
+                var written = ReportFiles.Write(output.Staging, record, views).Select(f => Path.Combine(folder, Path.GetFileName(f))).ToList();
                 output.Commit(); // the new report replaces the folder, checkpoint included: nothing is left to resume
 
                 stderr.WriteLine(

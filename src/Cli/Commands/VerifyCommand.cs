@@ -4,7 +4,9 @@ using CircuitFinder.Graph;
 using CircuitFinder.Graph.Results;
 using CircuitFinder.Model;
 using CircuitFinder.Patching;
+using CircuitFinder.Patching.Views;
 using CircuitFinder.Reports;
+using CircuitFinder.Reports.CircuitPages;
 using CircuitFinder.Reports.Verification;
 using CircuitFinder.Scrubbing.Verification;
 
@@ -14,7 +16,8 @@ namespace CircuitFinder.Cli.Commands;
 /// <c>circuitfinder verify --model M --task T (--circuit FILE | --hypothesis FILE ...) [--truth FILE] [--metric ...]
 /// [--ablation ...] [--json] [--out DIR | --merge]</c>: faithfulness, the MIB faithfulness curve (when the file has
 /// scores), completeness and minimality, ground-truth precision / recall / AUROC, and causal scrubbing of hypotheses;
-/// a short summary on stdout (or the JSON with <c>--json</c>), <c>DIR/verification.json</c>, or the same object merged
+/// a short summary on stdout (or the JSON with <c>--json</c>), <c>DIR/verification.json</c> with the explorable
+/// <c>DIR/circuit.html</c> of the circuit and its results, or the same object merged
 /// into the given circuit.json under <c>verification</c>.
 /// The command parses the options, reads the circuit files, runs a <see cref="VerificationRun"/>, writes and prints.
 /// </summary>
@@ -41,7 +44,7 @@ public static class VerifyCommand
         var scrubBatch = new Option<int>("--scrub-batch") { Description = "Causal scrubbing: prompts scrubbed at once (memory)", DefaultValueFactory = _ => 64 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => 1000 };
         var json = new Option<bool>("--json") { Description = "Print the verification JSON on stdout instead of the summary" };
-        var outDir = new Option<string?>("--out") { Description = "Write DIR/verification.json" };
+        var outDir = new Option<string?>("--out") { Description = "Write DIR/verification.json and, with --circuit, the report DIR/circuit.html" };
         var merge = new Option<bool>("--merge") { Description = "Merge the results into the --circuit circuit.json under 'verification'" };
         var command = new Command("verify", "Check a circuit (faithfulness, curve, completeness, minimality, ground truth) or a causal-scrubbing hypothesis");
         model.AddTo(command);
@@ -131,8 +134,15 @@ public static class VerifyCommand
                 if (output is not null)
                 {
                     AtomicFile.WriteAllText(output.File("verification.json"), JsonFiles.Format(verification) + "\n");
-                    output.Commit();
                     written.Add(Path.Combine(folder!, "verification.json"));
+                    if (file is not null)
+                    {
+                        var views = NodeViewRun.Compute(loaded.Model, loaded.Tokenizer, dataset, file.Circuit.Nodes(file.Graph), loaded.Source);
+                        AtomicFile.WriteAllText(output.File("circuit.html"), CircuitHtml.Write(CircuitPageSource.FromFile(file, verification) with { Views = views }));
+                        written.Add(Path.Combine(folder!, "circuit.html"));
+                    }
+
+                    output.Commit();
                 }
 
                 if (parse.GetValue(merge) && file is not null)

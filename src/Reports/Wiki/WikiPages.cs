@@ -21,13 +21,13 @@ public static class WikiPages
                 Inline.File("heads.csv", "heads.csv"), new Inline(", "), Inline.File("heads.json", "heads.json"), new Inline(", "),
                 Inline.File("composition.csv", "composition.csv"), new Inline(".")]),
             new Table(
-                new[] { "model", "step", "layers × heads" }.Concat(columns).ToList(),
-                family.Models.Select((t, m) => (IReadOnlyList<Inline>)new List<Inline>
+                Steps(family, new[] { "model", "step", "layers × heads" }).Concat(columns).ToList(),
+                family.Models.Select((t, m) => (IReadOnlyList<Inline>)Steps(family, new List<Inline>
                 {
                     Inline.Link(t.Model, $"models/{slugs[m]}"),
                     new(t.Step?.ToString(CultureInfo.InvariantCulture) ?? string.Empty),
                     new($"{t.NLayers} × {t.NHeads}"),
-                }.Concat(columns.Select(c => new Inline(Top(t, c)))).ToList()).ToList()),
+                }).Concat(columns.Select(c => new Inline(Top(t, c)))).ToList()).ToList()),
             new Heading(2, "Categories"),
             new Table(
                 ["category", "rule", "heads", "meaning"],
@@ -124,14 +124,14 @@ public static class WikiPages
             {
                 if (table.Labels[i].Contains(category.Label))
                 {
-                    rows.Add(
-                    [
+                    rows.Add(Steps(family, new List<Inline>
+                    {
                         Inline.Link(table.Model, $"../models/{slugs[m]}"),
                         new(table.Step?.ToString(CultureInfo.InvariantCulture) ?? string.Empty),
                         new(WikiHeadTable.HeadName(i / table.NHeads, i % table.NHeads)),
                         new((i / table.NHeads).ToString(CultureInfo.InvariantCulture)),
                         new(Format(table.Score(category.Column, i))),
-                    ]);
+                    }));
                 }
             }
         }
@@ -139,9 +139,13 @@ public static class WikiPages
         return new Page($"{family.Title}: {category.Label} heads", new List<Block>
         {
             new Paragraph([Inline.Link("index", "../index"), new Inline($" · rule: {category.Rule} · {category.Description}")]),
-            rows.Count == 0 ? Paragraph.Of("No head of this family is in this category.") : new Table(["model", "step", "head", "layer", category.Column], rows),
+            rows.Count == 0 ? Paragraph.Of("No head of this family is in this category.") : new Table(Steps(family, new[] { "model", "step", "head", "layer", category.Column }), rows),
         });
     }
+
+    /// <summary>A table row or header with its second cell, the step, kept only for a family of checkpoints.</summary>
+    private static List<T> Steps<T>(WikiFamily family, IEnumerable<T> cells) =>
+        family.IsCheckpoints ? cells.ToList() : cells.Where((_, i) => i != 1).ToList();
 
     private static string Top(WikiHeadTable table, string column)
     {

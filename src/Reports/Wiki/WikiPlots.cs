@@ -10,10 +10,18 @@ namespace CircuitFinder.Reports.Wiki;
 public static class WikiPlots
 {
     /// <summary>
-    /// The heat map of one score: a row per layer (layer 0 on top), a column per head, missing scores blank, with a
-    /// colour bar (<see cref="HeatMapPlot"/>). Returns PNG bytes.
+    /// The heat map of one score: a row per layer (layer 0 on top), a column per head, missing scores blank, each cell's
+    /// value printed in it, coloured on the column's fixed <paramref name="scale"/> (<see cref="ScoreScale"/>; by default
+    /// the one this table alone gives) with its random baseline marked on the colour bar. Returns PNG bytes.
     /// </summary>
-    public static byte[] HeatMap(WikiHeadTable table, string column)
+    public static byte[] HeatMap(WikiHeadTable table, string column, ScoreScale? scale = null)
+    {
+        var (map, marks) = HeatMapSpec(table, column, scale);
+        return HeatMapPlot.Png(map, marks);
+    }
+
+    /// <summary>What <see cref="HeatMap"/> plots: the map with its fixed range, and the marks (cell values, baseline).</summary>
+    public static (ViewMap Map, HeatMapMarks Marks) HeatMapSpec(WikiHeadTable table, string column, ScoreScale? scale = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         var values = new double[table.NLayers, table.NHeads];
@@ -25,10 +33,16 @@ public static class WikiPlots
             }
         }
 
+        scale ??= ScoreScale.For(column, Enumerable.Range(0, table.NLayers * table.NHeads).Select(i => table.Score(column, i)), Baseline(table, column));
         var layers = Enumerable.Range(0, table.NLayers).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
         var heads = Enumerable.Range(0, table.NHeads).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
-        return HeatMapPlot.Png(ViewMap.From(column, $"{table.Model}: {column}", "layer", "head", layers, heads, values, column));
+        var map = ViewMap.From(column, $"{table.Model}: {column} ({scale.Describe()})", "layer", "head", layers, heads, values, column, scale.Min, scale.Max);
+        return (map, new HeatMapMarks(CellValues: true, CellFormat: scale.Max - scale.Min > 2.5 ? "0.0" : "0.00", Baseline: scale.Baseline));
     }
+
+    /// <summary>The random baseline the table records for <paramref name="column"/> (composition scores), or null.</summary>
+    public static double? Baseline(WikiHeadTable table, string column) =>
+        table is not null && table.Baselines.TryGetValue(column, out double b) ? b : null;
 
     /// <summary>
     /// Each head's <paramref name="column"/> score against training step (x on a log scale, log10(step + 1)), one line

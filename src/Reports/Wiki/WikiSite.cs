@@ -51,13 +51,14 @@ public static class WikiSite
         }
 
         var heatMaps = new Dictionary<(int Model, string Column), string>();
+        var scales = Scales(family);
         for (int m = 0; m < family.Models.Count; m++)
         {
             var table = family.Models[m];
             foreach (var column in PlottedColumns(table))
             {
                 string path = $"img/{slugs[m]}-{columnSlugs[column]}.png";
-                files[path] = WikiPlots.HeatMap(table, column);
+                files[path] = WikiPlots.HeatMap(table, column, scales[column] with { Baseline = WikiPlots.Baseline(table, column) });
                 heatMaps[(m, column)] = path;
             }
         }
@@ -115,6 +116,16 @@ public static class WikiSite
         ArgumentNullException.ThrowIfNull(family);
         var columns = family.Models.SelectMany(PlottedColumns).Distinct().Order(StringComparer.Ordinal).ToList();
         return columns.Zip(SafeName.Unique(columns, "score")).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
+
+    /// <summary>Each plotted column's fixed colour scale (<see cref="ScoreScale"/>) over the whole family; the baseline is each model's own.</summary>
+    public static IReadOnlyDictionary<string, ScoreScale> Scales(WikiFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return family.Models.SelectMany(PlottedColumns).Distinct().ToDictionary(
+            c => c,
+            c => ScoreScale.For(c, family.Models.SelectMany(t => Enumerable.Range(0, t.NLayers * t.NHeads).Select(i => t.Score(c, i)))),
+            StringComparer.Ordinal);
     }
 
     /// <summary>The columns of a table that have at least one score.</summary>
