@@ -1,0 +1,22 @@
+using CircuitFinder.Model.Loading;
+
+namespace CircuitFinder.Studies.Framework;
+
+/// <summary>
+/// What the user gave (null: the study's default): <c>--model</c>, <c>--family</c>, <c>--task</c>, <c>--n</c>, and the seed
+/// of everything random (prompts, random tokens, baselines). <see cref="Load"/> carries the hub cache and processing.
+/// </summary>
+public sealed record StudyInputs
+{
+    public string? Model { get; init; }
+
+    public string? Family { get; init; }
+
+    public string? Task { get; init; }
+
+    public int? N { get; init; }
+
+    public int Seed { get; init; }
+
+    public LoadOptions? Load { get; init; }
+}
