@@ -10,6 +10,9 @@ public static class StudyCatalog
     public static IReadOnlyList<IStudy> All { get; } =
     [
         new InductionHeadsStudy(),
+        new InductionFormationStudy(),
+        new HeadAblationStudy(),
+        new AblationDisagreementStudy(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();

@@ -57,4 +57,20 @@ public static class HeadGrid
 
     /// <summary>A number for a table cell (4 significant digits).</summary>
     public static string Cell(double value) => double.IsNaN(value) ? "–" : value.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="values"/> minus <paramref name="value"/>, cell by cell (an ablated metric minus the clean one).</summary>
+    public static double[,] Minus(double[,] values, double value)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var result = (double[,])values.Clone();
+        for (int l = 0; l < result.GetLength(0); l++)
+        {
+            for (int h = 0; h < result.GetLength(1); h++)
+            {
+                result[l, h] -= value;
+            }
+        }
+
+        return result;
+    }
 }

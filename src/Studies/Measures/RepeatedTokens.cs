@@ -42,4 +42,14 @@ public static class RepeatedTokens
         var targets = tokens[TensorIndex.Colon, TensorIndex.Slice(from + 1, from + span)].to(logits.device); // [n, span − 1]
         return -predictions.gather(-1, targets.unsqueeze(-1)).mean().item<float>();
     }
+
+    /// <summary>Mean next-token loss of <paramref name="logits"/> <c>[n, p, v]</c> over every prediction (tokens 1 … p − 1).</summary>
+    public static double LossAll(Tensor logits, Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        long p = tokens.shape[1];
+        var predictions = logits[TensorIndex.Colon, TensorIndex.Slice(0, p - 1)].log_softmax(-1); // [n, p − 1, v]
+        var targets = tokens[TensorIndex.Colon, TensorIndex.Slice(1, p)].to(logits.device); // [n, p − 1]
+        return -predictions.gather(-1, targets.unsqueeze(-1)).mean().item<float>();
+    }
 }
