@@ -13,6 +13,8 @@ public static class StudyCatalog
         new InductionFormationStudy(),
         new HeadAblationStudy(),
         new AblationDisagreementStudy(),
+        new CompositionStudy(),
+        new HeadDetectorsStudy(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();

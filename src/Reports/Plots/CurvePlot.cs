@@ -3,7 +3,7 @@ using ScottPlot;
 namespace CircuitFinder.Reports.Plots;
 
 /// <summary>
-/// Lines over labelled x positions (0, 1, 2, … ticked with <c>xTicks</c>): training curves of a study, a metric per
+/// Lines over labelled x positions (0, 1, 2, … ticked with <c>xTicks</c>, every k-th when there are more than 24): training curves of a study, a metric per
 /// checkpoint, a bar-like comparison. One line per series, a legend on the right; NaN points are left out. The same
 /// input gives the same bytes.
 /// </summary>
@@ -25,12 +25,20 @@ public static class CurvePlot
         }
 
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        for (int i = 0; i < xTicks.Count; i++)
+        int step = Math.Max(1, (int)Math.Ceiling(xTicks.Count / 24.0));
+        for (int i = 0; i < xTicks.Count; i += step)
         {
             ticks.AddMajor(i, xTicks[i]);
         }
 
         plot.Axes.Bottom.TickGenerator = ticks;
+        if (xTicks.Count > 6 && xTicks.Max(t => t.Length) > 4)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -60;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 90;
+        }
+
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
