@@ -15,6 +15,9 @@ public static class StudyCatalog
         new AblationDisagreementStudy(),
         new CompositionStudy(),
         new HeadDetectorsStudy(),
+        new IoiHeadsStudy(),
+        new BackupHeadsStudy(),
+        new DlaVsPatchingStudy(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();

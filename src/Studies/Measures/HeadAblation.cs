@@ -39,10 +39,20 @@ public sealed class HeadAblation : IDisposable
     /// <summary>The metric with the heads in <paramref name="heads"/> (layer, head) ablated together.</summary>
     public double Ablated(HeadAblationKind kind, params (int Layer, int Head)[] heads)
     {
-        ArgumentNullException.ThrowIfNull(heads);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var hooks = heads.GroupBy(h => h.Layer).Select(g =>
+        using var attached = Attach(kind, heads);
+        return _metric(_model.Forward(_tokens, _mask));
+    }
+
+    /// <summary>
+    /// Attaches hooks that ablate <paramref name="heads"/> in every plain run of the model (a view, a cache) until the
+    /// returned handle is disposed. The inputs' shape must be this ablation's (mean and resample values are per position).
+    /// </summary>
+    public IDisposable Attach(HeadAblationKind kind, params (int Layer, int Head)[] heads)
+    {
+        ArgumentNullException.ThrowIfNull(heads);
+        var handles = heads.GroupBy(h => h.Layer).Select(g =>
         {
             var replacement = Replacement(kind, g.Key);
             var indices = g.Select(h => (long)h.Head).ToArray();
@@ -58,9 +68,9 @@ public sealed class HeadAblation : IDisposable
 
                 return edited;
             };
-            return (HookName(g.Key), hook);
+            return _model.AddHook(HookName(g.Key), hook);
         }).ToList();
-        return _metric(_model.RunWithHooks(_tokens, hooks, _mask));
+        return HookHandle.Combine(handles);
     }
 
     /// <summary>The metric with each head ablated alone, <c>[layer, head]</c>.</summary>
