@@ -18,6 +18,7 @@ public static class StudyCatalog
         new IoiHeadsStudy(),
         new BackupHeadsStudy(),
         new DlaVsPatchingStudy(),
+        new CircuitCheckStudy(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();
