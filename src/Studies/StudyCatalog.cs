@@ -19,6 +19,7 @@ public static class StudyCatalog
         new BackupHeadsStudy(),
         new DlaVsPatchingStudy(),
         new CircuitCheckStudy(),
+        new DiscoveryMethodsStudy(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();
