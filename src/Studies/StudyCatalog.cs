@@ -20,6 +20,7 @@ public static class StudyCatalog
         new DlaVsPatchingStudy(),
         new CircuitCheckStudy(),
         new DiscoveryMethodsStudy(),
+        new HeadWikiStudy(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();

@@ -18,6 +18,7 @@ public sealed class StudyContext
     private readonly List<StudyPlot> _plots = [];
     private readonly List<StudyClaim> _claims = [];
     private readonly List<string> _notes = [];
+    private readonly SortedDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, double>> _timings = [];
 
     public StudyContext(IStudy study, StudyInputs inputs)
@@ -79,7 +80,7 @@ public sealed class StudyContext
         int n = count ?? N;
         var config = loaded.Model.Config;
         TaskDataset dataset;
-        if (File.Exists(name))
+        if (System.IO.File.Exists(name))
         {
             dataset = TaskFileReader.Read(name, loaded.Tokenizer, config.DVocab, new TaskReadOptions { PrependBos = true, MaxLength = config.NCtx }).First(n);
         }
@@ -121,6 +122,18 @@ public sealed class StudyContext
 
     public void Note(string note) => _notes.Add(note);
 
+    /// <summary>Adds a file to the study's folder (<paramref name="path"/> relative, with forward slashes, under a sub-folder).</summary>
+    public void File(string path, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!path.Contains('/', StringComparison.Ordinal) || path.StartsWith('/') || path.Split('/').Any(p => p is "" or "." or ".."))
+        {
+            throw new ArgumentException($"a study's extra file goes in a sub-folder, by a relative path: '{path}'", nameof(path));
+        }
+
+        _files[path] = bytes;
+    }
+
     /// <summary>Runs <paramref name="phase"/> and records its wall time (timings are the one part of a result that may differ between runs).</summary>
     public T Time<T>(string phase, Func<T> work)
     {
@@ -144,6 +157,7 @@ public sealed class StudyContext
         Plots = _plots.ToList(),
         Claims = _claims.ToList(),
         Notes = _notes.ToList(),
+        Files = new SortedDictionary<string, byte[]>(_files, StringComparer.Ordinal),
         Timings = [.. _timings, new KeyValuePair<string, double>("total", Math.Round(totalSeconds, 3))],
     };
 

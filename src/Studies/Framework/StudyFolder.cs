@@ -36,6 +36,16 @@ public static class StudyFolder
             files[PlotPath(plot)] = Png(plot);
         }
 
+        foreach (var (path, bytes) in result.Files)
+        {
+            if (files.ContainsKey(path))
+            {
+                throw new ArgumentException($"study {result.Study}: the file {path} is written twice", nameof(result));
+            }
+
+            files[path] = bytes;
+        }
+
         return files;
     }
 

@@ -48,6 +48,7 @@ public static class StudyJson
             })),
             ["plots"] = new JArray(r.Plots.Select(p => new JObject { ["file"] = StudyFolder.PlotPath(p), ["title"] = p.Title })),
             ["notes"] = new JArray(r.Notes),
+            ["files"] = new JArray(r.Files.Keys),
             ["timings"] = new JObject(r.Timings.Select(t => new JProperty(t.Key, t.Value))),
         };
     }

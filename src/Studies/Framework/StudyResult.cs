@@ -26,6 +26,9 @@ public sealed record StudyResult
 
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Further files of the study's folder by relative path (a wiki site, say); study.json lists their paths.</summary>
+    public IReadOnlyDictionary<string, byte[]> Files { get; init; } = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+
     public IReadOnlyList<KeyValuePair<string, double>> Timings { get; init; } = [];
 
     /// <summary>Whether every claim passed.</summary>
