@@ -44,7 +44,7 @@ public sealed class CircuitCheckStudy : IStudy
             ("task", dataset.Name), ("prompts", dataset.Prompts.Count), ("seed", context.Seed));
 
         using var hypothesis = new LabelHypothesis(found.Circuit, found.Graph, "the discovered circuit carries the answer");
-        var verification = new VerificationSettings { Metric = "logit-diff", Seed = context.Seed, RandomSubsets = 8, GreedySteps = 2, BootstrapSamples = 200 };
+        var verification = new VerificationSettings { Metric = "logit-diff", Seed = context.Seed, RandomSubsets = 8, GreedySteps = 2, BootstrapSamples = 200, Draws = 4, ScrubBudget = 1024 };
         var circuitFile = new CircuitFile("(discovered)", "circuitfinder/circuit@1", found.Graph, found.Circuit, found.Scores);
         var verified = context.Time("verify", () => new VerificationRun(verification).Run(
             loaded, dataset, new VerificationRequest { Circuit = circuitFile, Truth = PlantedTruth.Of(loaded, found.Graph) is { } truth ? circuitFile with { Path = "(ground truth)", Circuit = truth, Scores = null } : null, Hypotheses = [hypothesis.Path] }));
@@ -78,7 +78,7 @@ public sealed class CircuitCheckStudy : IStudy
             "verify",
             $"faithfulness {HeadGrid.Cell(faithfulness.Faithfulness)}",
             ("metric", verification.Metric), ("ablation", verification.Ablation), ("random subsets", verification.RandomSubsets), ("greedy steps", verification.GreedySteps),
-            ("bootstrap", verification.BootstrapSamples), ("hypothesis", "every circuit edge carries the label (the answer)"));
+            ("bootstrap", verification.BootstrapSamples), ("scrub draws", verification.Draws), ("scrub budget", verification.ScrubBudget), ("hypothesis", "every circuit edge carries the label (the answer)"));
         context.Table(new StudyTable("Verification", ["check", "value", "details"], rows));
         context.Table(new StudyTable("The circuit", ["edge", "score"], found.Circuit.Ordered(found.Graph).Select(e => (IReadOnlyList<string>)[e.Id, HeadGrid.Cell(found.Scores[e])]).ToList()));
         if (verified.Curve is { } curve)
