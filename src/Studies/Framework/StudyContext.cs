@@ -62,11 +62,18 @@ public sealed class StudyContext
 
     public LoadOptions LoadOptions => Given.Load ?? new LoadOptions();
 
-    /// <summary>Loads <paramref name="spec"/> (default <see cref="ModelSpec"/>) and records it as an input; the caller disposes it.</summary>
-    public LoadedModel LoadModel(string? spec = null, string role = "model")
+    /// <summary>How a family member is shown among the inputs: <c>zoo:NAME/checkpoints/step_N</c> for the zoo's checkpoints, else its folder.</summary>
+    public static string MemberName(string family, string source, string name) =>
+        family.StartsWith(CircuitFinder.Model.Zoo.ZooCatalog.Prefix, StringComparison.Ordinal) ? $"{family}/checkpoints/{name}" : source;
+
+    /// <summary>
+    /// Loads <paramref name="spec"/> (default <see cref="ModelSpec"/>) and records it as an input, shown as
+    /// <paramref name="shownAs"/> when given (a zoo checkpoint by its zoo name rather than its installed path); the caller disposes it.
+    /// </summary>
+    public LoadedModel LoadModel(string? spec = null, string role = "model", string? shownAs = null)
     {
         var loaded = ModelLoader.Load(spec ?? ModelSpec, LoadOptions);
-        _inputs.Add(new StudyInput(role, loaded.Source, loaded.WeightsSha256));
+        _inputs.Add(new StudyInput(role, shownAs ?? loaded.Source, loaded.WeightsSha256));
         return loaded;
     }
 

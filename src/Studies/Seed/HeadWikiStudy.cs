@@ -34,7 +34,8 @@ public sealed class HeadWikiStudy : IStudy
         var detectors = HeadDetectorCatalog.All.Where(d => d.Name is not "ioi" and not "successor").ToList();
         foreach (var entry in family.Entries)
         {
-            using var loaded = context.LoadModel(entry.Source, family.IsCheckpoints ? $"checkpoint {entry.Name}" : "model");
+            using var loaded = context.LoadModel(
+                entry.Source, family.IsCheckpoints ? $"checkpoint {entry.Name}" : "model", context.Given.Model is null ? StudyContext.MemberName(context.FamilySpec, entry.Source, entry.Name) : null);
         }
 
         var options = new DetectorOptions { Seed = context.Seed, Sequences = context.N };

@@ -46,7 +46,7 @@ public sealed class InductionFormationStudy : IStudy
         {
             foreach (var entry in family.Entries)
             {
-                using var loaded = context.LoadModel(entry.Source, $"checkpoint {entry.Name}");
+                using var loaded = context.LoadModel(entry.Source, $"checkpoint {entry.Name}", StudyContext.MemberName(context.FamilySpec, entry.Source, entry.Name));
                 tables.Add(DetectionRun.Run(loaded, detectors, new DetectorOptions { Seed = context.Seed }));
                 gains.Add(InContextGain(loaded.Model, context));
             }
