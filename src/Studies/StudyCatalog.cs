@@ -20,6 +20,7 @@ public static class StudyCatalog
         new DlaVsPatchingStudy(),
         new CircuitCheckStudy(),
         new DiscoveryMethodsStudy(),
+        new TrainingDiffStudy(),
         new HeadWikiStudy(),
     ];
 

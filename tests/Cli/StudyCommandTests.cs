@@ -103,6 +103,19 @@ public sealed class StudyCommandTests
     }
 
     [Fact]
+    public void Given_a_checkpoint_the_family_lacks_when_training_diff_runs_then_it_exits_2_naming_the_option_and_the_nearest_checkpoint()
+    {
+        using var temp = new TemporaryFolder();
+
+        var run = CliRun.Of("study", "training-diff", "--from", "step_500", "--out", temp.File("out"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--from step_500", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did you mean step_512?", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
     public void Given_both_a_model_and_a_family_when_a_study_runs_then_it_exits_2()
     {
         using var temp = new TemporaryFolder();

@@ -22,6 +22,7 @@ public sealed class SeedStudyTests(ITestOutputHelper output)
         ["head-detectors"] = ["previous-token-validated"],
         ["circuit-check"] = ["faithful"],
         ["discovery-methods"] = ["acdc-recovers", "eap-recovers", "eap-ig-recovers", "hybrid-recovers"],
+        ["training-diff"] = ["later-wins", "top-recovery-is-induction"],
         ["head-wiki"] = ["last-has-induction"],
     };
 
