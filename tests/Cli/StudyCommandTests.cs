@@ -103,7 +103,7 @@ public sealed class StudyCommandTests
     }
 
     [Fact]
-    public void Given_a_checkpoint_the_family_lacks_when_training_diff_runs_then_it_exits_2_naming_the_option_and_the_nearest_checkpoint()
+    public void Given_a_checkpoint_the_family_lacks_when_training_diff_runs_then_it_exits_2_naming_the_option_and_the_checkpoints_it_has()
     {
         using var temp = new TemporaryFolder();
 
@@ -111,7 +111,8 @@ public sealed class StudyCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--from step_500", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("did you mean step_512?", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did you mean", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("step_512, step_1024", run.Stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
 
