@@ -89,6 +89,7 @@ public sealed class StudyCommandTests
     [InlineData("--model", "zoo:no-such-model", "zoo:no-such-model")]
     [InlineData("--task", "no-such-task", "--task")]
     [InlineData("--n", "0", "--n")]
+    [InlineData("--revisions", "step0", "--revisions needs --family")]
     public void Given_a_bad_input_when_a_study_runs_then_it_exits_2_naming_it_and_leaves_no_folder(string option, string value, string named)
     {
         using var temp = new TemporaryFolder();

@@ -7,7 +7,7 @@ namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
 /// <c>circuitfinder study list</c>: the seed studies with their seed problems, claims and default inputs;
-/// <c>circuitfinder study NAME [--model M | --family F] [--task T] [--n N] [--seed S] [--from C --to C] --out DIR [--strict]</c>: runs one
+/// <c>circuitfinder study NAME [--model M | --family F [--revisions LIST]] [--task T] [--n N] [--seed S] [--from C --to C] --out DIR [--strict]</c>: runs one
 /// (<see cref="StudyRun"/>) and writes <c>study.json</c>, <c>report.md</c>, <c>report.html</c> and <c>img/</c>
 /// (<see cref="StudyFolder"/>). A failed claim is a result: exit 0, or 3 with <c>--strict</c>.
 /// </summary>
@@ -25,12 +25,13 @@ public static class StudyCommand
         var n = new Option<int?>("--n") { Description = "Prompts (sequences) per batch; default: the study's" };
         var seed = new Option<int>("--seed") { Description = "Seed of every random input (prompts, random tokens, baselines)", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string?>("--out") { Description = "Output folder (study.json, report.md, report.html, img/)" };
+        var revisions = new Option<string?>("--revisions") { Description = "With --family NAME (a hub model): its revisions, e.g. training checkpoints step0,step512,... or the preset pythia" };
         var from = new Option<string?>("--from") { Description = "training-diff: the earlier checkpoint of the family (e.g. step_512)" };
         var to = new Option<string?>("--to") { Description = "training-diff: the later checkpoint of the family (e.g. step_1024)" };
         var strict = new Option<bool>("--strict") { Description = $"Exit with code {ClaimFailed} when a claim fails (default: 0, a failed claim is a result)" };
         var command = new Command("study", "Run a seed study: one open problem's experiment, with claims checked (study list shows them)");
         command.Add(name);
-        foreach (var o in new Option[] { model, family, task, n, seed, from, to, outDir, strict })
+        foreach (var o in new Option[] { model, family, revisions, task, n, seed, from, to, outDir, strict })
         {
             command.Add(o);
         }
@@ -54,11 +55,12 @@ public static class StudyCommand
                     Task = parse.GetValue(task),
                     N = parse.GetValue(n),
                     Seed = parse.GetValue(seed),
+                    Revisions = parse.GetValue(revisions),
                     From = parse.GetValue(from),
                     To = parse.GetValue(to),
                     Load = new LoadOptions { Hub = CliEnvironment.Hub() },
                 };
-                string?[] given = [inputs.Model, inputs.Family, inputs.Task is { } t && File.Exists(t) ? t : null];
+                string?[] given = [inputs.Model, inputs.Revisions is null ? inputs.Family : null, inputs.Task is { } t && File.Exists(t) ? t : null];
                 using var output = OutputFolder.Claim(folder, StudyFolder.OutputKind, given.Where(g => g is not null && !g.StartsWith("zoo:", StringComparison.Ordinal)));
                 var result = StudyRun.Run(study, inputs);
                 StudyFolder.Write(output, result);

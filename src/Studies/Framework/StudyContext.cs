@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using CircuitFinder.Detectors.Runs;
+using CircuitFinder.Model.Hub;
 using CircuitFinder.Model.Loading;
 using CircuitFinder.Tasks;
 using CircuitFinder.Tasks.Files;
@@ -32,6 +34,11 @@ public sealed class StudyContext
             throw new BadInputException($"--n must be positive, got {inputs.N}");
         }
 
+        if (inputs.Revisions is not null && inputs.Family is null)
+        {
+            throw new BadInputException($"study {study.Name}: --revisions needs --family NAME (a hub model's name)");
+        }
+
         if (inputs.Model is not null && inputs.Family is not null)
         {
             throw new BadInputException($"study {study.Name}: give --model or --family, not both");
@@ -61,6 +68,14 @@ public sealed class StudyContext
         ?? throw new BadInputException($"study {Study.Name}: give --task");
 
     public LoadOptions LoadOptions => Given.Load ?? new LoadOptions();
+
+    /// <summary>
+    /// The family of <see cref="FamilySpec"/>: a folder of models or <c>step_N</c> checkpoints, <c>zoo:NAME</c>'s shipped
+    /// checkpoints, or with <c>--revisions</c> a hub model's revisions (from the HuggingFace cache).
+    /// </summary>
+    public ModelFamily Family() => Given.Revisions is { } revisions
+        ? ModelFamily.FromRevisions(FamilySpec, RevisionList.Parse(revisions, "--revisions"), "--family")
+        : ModelFamily.FromFolder(FamilySpec, "--family");
 
     /// <summary>How a family member is shown among the inputs: <c>zoo:NAME/checkpoints/step_N</c> for the zoo's checkpoints, else its folder.</summary>
     public static string MemberName(string family, string source, string name) =>

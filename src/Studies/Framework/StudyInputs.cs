@@ -18,6 +18,9 @@ public sealed record StudyInputs
 
     public int Seed { get; init; }
 
+    /// <summary>With <see cref="Family"/> a hub model's name: its revisions (<c>--revisions step0,step512,...</c> or a preset such as <c>pythia</c>).</summary>
+    public string? Revisions { get; init; }
+
     /// <summary>Studies that compare two checkpoints of a family: the earlier one's name (<c>--from</c>, e.g. <c>step_512</c>).</summary>
     public string? From { get; init; }
 

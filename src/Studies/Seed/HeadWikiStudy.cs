@@ -30,7 +30,7 @@ public sealed class HeadWikiStudy : IStudy
     public void Run(StudyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var family = context.Given.Model is { } model ? ModelFamily.FromModels([model], "--model") : ModelFamily.FromFolder(context.FamilySpec, "--family");
+        var family = context.Given.Model is { } model ? ModelFamily.FromModels([model], "--model") : context.Family();
         var detectors = HeadDetectorCatalog.All.Where(d => d.Name is not "ioi" and not "successor").ToList();
         foreach (var entry in family.Entries)
         {

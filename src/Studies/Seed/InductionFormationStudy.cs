@@ -33,7 +33,7 @@ public sealed class InductionFormationStudy : IStudy
     public void Run(StudyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var family = ModelFamily.FromFolder(context.FamilySpec, "--family");
+        var family = context.Family();
         if (family.Entries.Count < 2)
         {
             throw new BadInputException($"--family {context.FamilySpec}: needs at least two checkpoints, found {family.Entries.Count}");

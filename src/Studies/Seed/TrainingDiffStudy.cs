@@ -40,7 +40,7 @@ public sealed class TrainingDiffStudy : IStudy
     {
         ArgumentNullException.ThrowIfNull(context);
         string familySpec = context.FamilySpec;
-        var family = ModelFamily.FromFolder(familySpec, "--family");
+        var family = context.Family();
         bool isDefault = familySpec == Defaults.Family;
         var from = Member(family, context.Given.From ?? (isDefault ? DefaultFrom : family.Entries[0].Name), "--from");
         var to = Member(family, context.Given.To ?? (isDefault ? DefaultTo : family.Entries[^1].Name), "--to");
