@@ -36,6 +36,7 @@ public static class CircuitFinderCli
         root.Add(AttentionCommand.Create(stdout, stderr));
         root.Add(PatchCommand.Create(stdout, stderr));
         root.Add(DiffCommand.Create(stdout, stderr));
+        root.Add(StudyCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -6,7 +6,7 @@ namespace CircuitFinder.Tests.Architecture;
 /// <summary>
 /// Dependencies point one way (DESIGN.md): Core depends on nothing of ours and every other library may use it; Model
 /// and Graph depend on Core alone; Tasks on Model; Patching on Model, Graph, Tasks; Scrubbing on Patching; Detectors on
-/// Model, Graph, Tasks, Patching; Reports on Graph; Cli on all. Only executables reference the native libtorch package,
+/// Model, Graph, Tasks, Patching; Reports on Graph; Studies on every library below the CLI; Cli on all. Only executables reference the native libtorch package,
 /// and Core references no TorchSharp at all.
 /// </summary>
 public sealed class LayeringTests
@@ -21,6 +21,7 @@ public sealed class LayeringTests
         ["Scrubbing"] = ["Patching", "Core"],
         ["Detectors"] = ["Model", "Graph", "Tasks", "Patching", "Core"],
         ["Reports"] = ["Graph", "Core"],
+        ["Studies"] = ["Model", "Graph", "Tasks", "Patching", "Scrubbing", "Detectors", "Reports", "Core"],
     };
 
     public static TheoryData<string> Libraries => new(Allowed.Keys);
@@ -55,6 +56,7 @@ public sealed class LayeringTests
             typeof(CircuitFinder.Scrubbing.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Detectors.AssemblyMarker).Assembly,
             typeof(CircuitFinder.Reports.CircuitJson).Assembly,
+            typeof(CircuitFinder.Studies.AssemblyMarker).Assembly,
         };
         foreach (var assembly in assemblies)
         {

@@ -27,7 +27,7 @@ public sealed class PackageAcceptanceTests
             "--artifacts-path", temp.File("artifacts"), "--nologo", "-v", "q", "-clp:ErrorsOnly;Summary", "--disable-build-servers", "-nodeReuse:false");
         Assert.True(pack.ExitCode == 0, pack.Describe("dotnet pack CircuitFinder.sln"));
         foreach (var package in new[] { "CircuitFinder", "CircuitFinder.Core", "CircuitFinder.Model", "CircuitFinder.Graph", "CircuitFinder.Tasks",
-                     "CircuitFinder.Patching", "CircuitFinder.Scrubbing", "CircuitFinder.Detectors", "CircuitFinder.Reports", "CircuitFinder.Cli" })
+                     "CircuitFinder.Patching", "CircuitFinder.Scrubbing", "CircuitFinder.Detectors", "CircuitFinder.Reports", "CircuitFinder.Studies", "CircuitFinder.Cli" })
         {
             Assert.True(File.Exists(Path.Combine(feed, $"{package}.{version}.nupkg")), $"{package}.{version}.nupkg is not in the feed: {string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))}");
         }
