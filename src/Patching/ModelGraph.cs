@@ -16,6 +16,9 @@ public static class ModelGraph
     /// <summary>The model's computational graph at <paramref name="level"/>.</summary>
     public static ComputeGraph Build(HookedTransformerConfig config, GraphLevel level) => ComputeGraph.Build(Shape(config), level);
 
+    /// <summary>The model's computational graph at <paramref name="level"/>, edges split by <paramref name="positions"/> (null: not split).</summary>
+    public static ComputeGraph Build(HookedTransformerConfig config, GraphLevel level, GraphPositions? positions) => ComputeGraph.Build(Shape(config), level, positions);
+
     /// <summary>The model's graphs by level, each built once on first use (a neuron-level graph can be large).</summary>
     public static Func<GraphLevel, ComputeGraph> Levels(HookedTransformerConfig config)
     {

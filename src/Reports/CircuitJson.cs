@@ -56,6 +56,9 @@ public static class CircuitJson
             ["graph"] = new JObject
             {
                 ["level"] = CircuitFinder.Graph.GraphLevels.Name(r.Graph.Level),
+                ["positions"] = r.Graph.Positions is { } positions
+                    ? new JObject { ["mode"] = CircuitFinder.Graph.GraphPositions.Name(positions.Mode), ["labels"] = new JArray(positions.Labels) }
+                    : null,
                 ["nodes"] = nodes,
                 ["edges"] = edges,
             },

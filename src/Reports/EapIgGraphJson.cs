@@ -4,7 +4,8 @@ namespace CircuitFinder.Reports;
 
 /// <summary>
 /// The EAP-IG / MIB circuit format: <c>{"cfg": {...}, "nodes": {id: {"in_graph": bool}}, "edges": {id: {"score": s,
-/// "in_graph": bool}}}</c>, from a <c>circuit.json</c> (the ids are already theirs).
+/// "in_graph": bool}}}</c>, from a <c>circuit.json</c> (the ids are already theirs; a positional graph's ids end in
+/// <c>@label</c> and <c>cfg.positions</c> names its groups).
 /// </summary>
 public static class EapIgGraphJson
 {
@@ -25,6 +26,7 @@ public static class EapIgGraphJson
                 ["n_heads"] = config["n_heads"],
                 ["parallel_attn_mlp"] = config["parallel_attn_mlp"],
                 ["d_model"] = config["d_model"],
+                ["positions"] = graph["positions"]?.DeepClone(), // a positional graph's groups (the ids end in @label)
             },
             ["nodes"] = graph["nodes"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.nodes'"),
             ["edges"] = graph["edges"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.edges'"),
