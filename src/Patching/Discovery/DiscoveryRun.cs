@@ -198,7 +198,7 @@ public sealed class DiscoveryRun
         ("fixed screen", Settings.FixedScreen),
     }.Concat(Settings.Positions == PositionMode.None ? [] : [("positions", (object?)GraphPositions.Name(Settings.Positions))]).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
 
-    /// <summary>Option values a method would fail on later (NaN budgets, non-positive IG steps, a screen outside (0, 1], the neuron level for EAP).</summary>
+    /// <summary>Option values a method would fail on later (NaN budgets, non-positive IG steps, a screen outside (0, 1]).</summary>
     private static void CheckRanges(DiscoverySettings s, IDiscoveryAlgorithm algorithm)
     {
         if (s.BudgetPercent is { } budget && !(budget is > 0 and <= 100))
@@ -214,11 +214,6 @@ public sealed class DiscoveryRun
         if (algorithm.Traits.UsesScreenFraction && !(s.ScreenFraction is > 0 and <= 1))
         {
             throw new BadInputException($"--screen must be a fraction in (0, 1], got {s.ScreenFraction}");
-        }
-
-        if (s.Level == GraphLevel.Neuron && algorithm.Traits.Selection == SelectionKind.Ranking || s.Level == GraphLevel.Neuron && algorithm.Traits.UsesIgSteps)
-        {
-            throw new BadInputException($"--level neuron: --method {s.Method} scores edges by gradients, which the neuron level does not support; use --level head or qkv, or --method acdc");
         }
     }
 
