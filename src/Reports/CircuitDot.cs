@@ -5,8 +5,8 @@ using CircuitFinder.Graph;
 namespace CircuitFinder.Reports;
 
 /// <summary>
-/// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges with the q/k/v input as a label and
-/// colour, pen width growing with |score|; layers top to bottom, input first, logits last.
+/// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges with the q/k/v input (and in a positional
+/// graph the position group, <c>k@S2</c>) as a label and colour, pen width growing with |score|; layers top to bottom, input first, logits last.
 /// </summary>
 public static class CircuitDot
 {
@@ -40,7 +40,8 @@ public static class CircuitDot
             double score = scores.TryGetValue(edge, out var s) ? s : 0;
             double width = largest > 0 ? 0.5 + (4.0 * Math.Abs(score) / largest) : 1.0;
             string color = edge.Input switch { QkvInput.Q => "#1f77b4", QkvInput.K => "#2ca02c", QkvInput.V => "#d62728", _ => "#555555" };
-            string label = edge.Input is { } input ? $", label=\"{input.ToString().ToLowerInvariant()}\"" : string.Empty;
+            string labelText = (edge.Input is { } input ? input.ToString().ToLowerInvariant() : string.Empty) + (edge.Position is { } at ? "@" + at : string.Empty);
+            string label = labelText.Length > 0 ? $", label=\"{labelText}\"" : string.Empty;
             text.Append(CultureInfo.InvariantCulture, $"  \"{edge.Source.Id}\" -> \"{edge.Destination.Id}\" [color=\"{color}\", penwidth={width:F2}{label}, tooltip=\"{edge.Id} {score:G4}\"];\n");
         }
 

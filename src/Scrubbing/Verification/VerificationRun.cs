@@ -165,9 +165,18 @@ public sealed class VerificationRun
         }
 
         var graph = ComputeGraph.Build(file.Graph.Shape, file.Graph.Level, task);
-        Edge Moved(Edge e) => graph.Contains(e)
-            ? e
-            : throw new BadInputException($"{file.Path}: edge '{e.Id}' is at a position group task '{dataset.Name}' does not have ({task})");
+        Edge Moved(Edge e)
+        {
+            try
+            {
+                return graph.ParseEdge(e.Id); // an unknown group is refused naming the nearest valid edge
+            }
+            catch (GraphIdException x)
+            {
+                throw new BadInputException($"{file.Path}: task '{dataset.Name}' has {task}: {x.Message}", x);
+            }
+        }
+
         return file with
         {
             Graph = graph,
