@@ -160,6 +160,26 @@ public sealed class ComputeGraph
         return new ComputeGraph(shape, level, positions, [.. nodes], [.. edges], incomingStart);
     }
 
+    /// <summary>
+    /// How many edges <see cref="Build(GraphShape, GraphLevel, GraphPositions?)"/> would make, without making them (a
+    /// GPT-2-small-shaped model has 633,131,425 at neuron level, too many to hold).
+    /// </summary>
+    public static long EdgeCount(GraphShape shape, GraphLevel level, int positionGroups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long heads = shape.NHeads, neurons = shape.AttnOnly ? 0 : level == GraphLevel.Neuron ? shape.DMlp : 1;
+        long inputs = level == GraphLevel.Head ? 1 : 3, edges = 0;
+        for (long l = 0; l < shape.NLayers; l++)
+        {
+            long before = 1 + (l * (heads + neurons)); // input and every node of the layers below
+            edges += inputs * heads * before;
+            edges += neurons * (shape.ParallelAttnMlp ? before : before + heads);
+        }
+
+        edges += 1 + (shape.NLayers * (heads + neurons)); // into the logits
+        return edges * Math.Max(1, positionGroups);
+    }
+
     /// <summary>The position of <paramref name="node"/> in <see cref="Nodes"/>, or -1.</summary>
     public int IndexOf(Node node) => node is not null && _nodeIndex.TryGetValue(node, out int i) ? i : -1;
 

@@ -26,6 +26,24 @@ public sealed class GraphPositionsTests
                                       select ComputeGraph.Build(shape, level, positions)),
             graph => graph.Edges.All(e => GraphIds.ParseEdge(e.Id) == e && graph.ParseEdge(e.Id) == e));
 
+    [Property(MaxTest = 60)]
+    public Property The_edge_count_without_building_is_the_built_graphs() =>
+        Prop.ForAll(
+            GraphGenerators.Arbitrary(from shape in GraphGenerators.Shapes
+                                      from level in Gen.Elements(GraphLevel.Head, GraphLevel.Qkv, GraphLevel.Neuron)
+                                      from positions in Positions
+                                      select (shape, level, positions)),
+            x => ComputeGraph.EdgeCount(x.shape, x.level, x.positions.Count) == ComputeGraph.Build(x.shape, x.level, x.positions).Edges.Count);
+
+    [Fact]
+    public void A_GPT2_small_shaped_graph_has_the_documented_edge_counts()
+    {
+        Assert.Equal(32_491, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Qkv));
+        Assert.Equal(11_611, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Head));
+        Assert.Equal(16 * 32_491, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Qkv, 16));
+        Assert.Equal(633_131_425, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Neuron));
+    }
+
     [Fact]
     public void A_positional_graph_holds_every_edge_once_per_group_with_the_groups_innermost()
     {
