@@ -49,7 +49,7 @@ public static class CircuitFileReader
                 JObject o when (string?)o["schema"] is { } schema => schema == CircuitJson.Schema
                     ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new BadInputException($"{path}: missing field 'graph.edges'"), Positioned(path, graphFor(ParseLevel(path, (string?)o["graph"]?["level"])), RecordedPositions(path, o["graph"]?["positions"])))
                     : throw new BadInputException($"{path}: unknown schema '{schema}' (expected {CircuitJson.Schema})"),
-                JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, Positioned(path, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name))), ImpliedPositions(edges.Properties().Select(p => p.Name).ToList()))),
+                JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, Positioned(path, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name))), RecordedPositions(path, o["cfg"]?["positions"]) ?? ImpliedPositions(edges.Properties().Select(p => p.Name).ToList()))),
                 JObject o when o["edges"] is JArray list => Listed(path, Strings(path, list, "edges"), graphFor),
                 JObject => throw new BadInputException($"{path}: expected a circuit.json, an EAP-IG graph JSON ('edges' object) or an 'edges' list"),
                 JArray list => Listed(path, Strings(path, list, "[]"), graphFor),
@@ -193,7 +193,7 @@ public static class CircuitFileReader
         return positions is null || positions.Equals(graph.Positions) ? graph : ComputeGraph.Build(graph.Shape, graph.Level, positions);
     }
 
-    /// <summary>A circuit.json's <c>graph.positions</c> (<c>{"mode": "all"|"labels", "labels": [...]}</c>), or null.</summary>
+    /// <summary>A circuit.json's <c>graph.positions</c> or an EAP-IG export's <c>cfg.positions</c> (<c>{"mode": "all"|"labels", "labels": [...]}</c>), or null.</summary>
     private static GraphPositions? RecordedPositions(string path, JToken? positions)
     {
         if (positions is null || positions.Type == JTokenType.Null)

@@ -18,7 +18,7 @@ public static class EapIgGraphJson
 
         var graph = circuitJson["graph"] as JObject ?? throw new FormatException($"{source}: missing field 'graph'");
         var config = circuitJson["model"]?["config"] as JObject ?? new JObject();
-        return new JObject
+        var result = new JObject
         {
             ["cfg"] = new JObject
             {
@@ -26,10 +26,15 @@ public static class EapIgGraphJson
                 ["n_heads"] = config["n_heads"],
                 ["parallel_attn_mlp"] = config["parallel_attn_mlp"],
                 ["d_model"] = config["d_model"],
-                ["positions"] = graph["positions"]?.DeepClone(), // a positional graph's groups (the ids end in @label)
             },
             ["nodes"] = graph["nodes"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.nodes'"),
             ["edges"] = graph["edges"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.edges'"),
         };
+        if (graph["positions"] is JObject positions)
+        {
+            ((JObject)result["cfg"]!)["positions"] = positions.DeepClone(); // a positional graph's groups (the ids end in @group)
+        }
+
+        return result;
     }
 }
