@@ -7,7 +7,8 @@ namespace CircuitFinder.Graph;
 /// The computational graph of a model shape at one <see cref="GraphLevel"/> (DESIGN.md, "Graph"). <c>input</c> feeds
 /// every destination; a source in layer l feeds every destination in a later layer and <c>logits</c>; an MLP (or each
 /// of its neurons) also reads the heads of its own layer, unless attention and MLP run in parallel. Nodes of one kind
-/// in the same layer never feed each other. Immutable once built.
+/// in the same layer never feed each other. A positional graph (<see cref="Positions"/>) holds each of these edges once
+/// per position group, <c>@label</c> in its id, the groups innermost in <see cref="Edges"/>. Immutable once built.
 /// </summary>
 public sealed class ComputeGraph
 {
@@ -19,10 +20,11 @@ public sealed class ComputeGraph
     private readonly IReadOnlyList<Edge>[] _incoming;
     private readonly IReadOnlyList<Edge>[] _outgoing;
 
-    private ComputeGraph(GraphShape shape, GraphLevel level, Node[] nodes, Edge[] edges, int[] incomingStart)
+    private ComputeGraph(GraphShape shape, GraphLevel level, GraphPositions? positions, Node[] nodes, Edge[] edges, int[] incomingStart)
     {
         Shape = shape;
         Level = level;
+        Positions = positions;
         Nodes = Array.AsReadOnly(nodes);
         Edges = Array.AsReadOnly(edges);
         _nodeIndex = new Dictionary<Node, int>(nodes.Length);
@@ -63,6 +65,12 @@ public sealed class ComputeGraph
     /// <summary>How finely the model is cut.</summary>
     public GraphLevel Level { get; }
 
+    /// <summary>The position groups edges are split by, or null when edges span all positions.</summary>
+    public GraphPositions? Positions { get; }
+
+    /// <summary>How edges are split by position (<see cref="PositionMode.None"/> without <see cref="Positions"/>).</summary>
+    public PositionMode PositionMode => Positions?.Mode ?? PositionMode.None;
+
     /// <summary>
     /// Nodes in topological order: <c>input</c>; for each layer its heads, then its MLP (or the MLP's neurons);
     /// <c>logits</c>.
@@ -79,7 +87,13 @@ public sealed class ComputeGraph
     public IReadOnlyList<Node> Destinations { get; }
 
     /// <summary>Builds the graph of <paramref name="shape"/> at <paramref name="level"/>.</summary>
-    public static ComputeGraph Build(GraphShape shape, GraphLevel level)
+    public static ComputeGraph Build(GraphShape shape, GraphLevel level) => Build(shape, level, null);
+
+    /// <summary>
+    /// Builds the graph of <paramref name="shape"/> at <paramref name="level"/>, each edge split by the destination's
+    /// position groups <paramref name="positions"/> (null: not split).
+    /// </summary>
+    public static ComputeGraph Build(GraphShape shape, GraphLevel level, GraphPositions? positions)
     {
         ArgumentNullException.ThrowIfNull(shape);
         shape.Validate();
@@ -128,13 +142,42 @@ public sealed class ComputeGraph
             {
                 for (int s = 0; s < sourcesBefore[d]; s++)
                 {
-                    edges.Add(new Edge(nodes[s], destination, input));
+                    if (positions is null)
+                    {
+                        edges.Add(new Edge(nodes[s], destination, input));
+                        continue;
+                    }
+
+                    foreach (var label in positions.Labels)
+                    {
+                        edges.Add(new Edge(nodes[s], destination, input, label));
+                    }
                 }
             }
         }
 
         incomingStart[nodes.Count] = edges.Count;
-        return new ComputeGraph(shape, level, [.. nodes], [.. edges], incomingStart);
+        return new ComputeGraph(shape, level, positions, [.. nodes], [.. edges], incomingStart);
+    }
+
+    /// <summary>
+    /// How many edges <see cref="Build(GraphShape, GraphLevel, GraphPositions?)"/> would make, without making them (a
+    /// GPT-2-small-shaped model has 633,131,425 at neuron level, too many to hold).
+    /// </summary>
+    public static long EdgeCount(GraphShape shape, GraphLevel level, int positionGroups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long heads = shape.NHeads, neurons = shape.AttnOnly ? 0 : level == GraphLevel.Neuron ? shape.DMlp : 1;
+        long inputs = level == GraphLevel.Head ? 1 : 3, edges = 0;
+        for (long l = 0; l < shape.NLayers; l++)
+        {
+            long before = 1 + (l * (heads + neurons)); // input and every node of the layers below
+            edges += inputs * heads * before;
+            edges += neurons * (shape.ParallelAttnMlp ? before : before + heads);
+        }
+
+        edges += 1 + (shape.NLayers * (heads + neurons)); // into the logits
+        return edges * Math.Max(1, positionGroups);
     }
 
     /// <summary>The position of <paramref name="node"/> in <see cref="Nodes"/>, or -1.</summary>
@@ -183,7 +226,10 @@ public sealed class ComputeGraph
             return edge;
         }
 
-        string why = !Contains(edge.Source) ? $"source {edge.Source.Id} is not a node of {Describe()}"
+        string why = Positions is null && edge.Position is not null ? $"edges of {Describe()} name no position (@{edge.Position})"
+            : Positions is not null && edge.Position is null ? $"edges of a positional graph name their position group: @label with one of its {Positions}"
+            : Positions is not null && Positions.IndexOf(edge.Position) < 0 ? $"unknown position '{edge.Position}': the graph has {Positions}"
+            : !Contains(edge.Source) ? $"source {edge.Source.Id} is not a node of {Describe()}"
             : !Contains(edge.Destination) ? $"destination {edge.Destination.Id} is not a node of {Describe()}"
             : edge.Destination.IsHead && (edge.Input is null) != (Level == GraphLevel.Head)
                 ? Level == GraphLevel.Head
@@ -210,7 +256,8 @@ public sealed class ComputeGraph
         $"{Shape.NLayers} layers x {Shape.NHeads} heads, "
         + (Shape.AttnOnly ? "attention only" : $"d_mlp {Shape.DMlp}")
         + (Shape.ParallelAttnMlp ? ", parallel attn/MLP" : string.Empty)
-        + $", {Level} level";
+        + $", {Level} level"
+        + (Positions is null ? string.Empty : $", {Positions}");
 
     /// <inheritdoc />
     public override string ToString() => $"ComputeGraph({Describe()}: {Nodes.Count} nodes, {Edges.Count} edges)";

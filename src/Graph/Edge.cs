@@ -4,9 +4,23 @@ namespace CircuitFinder.Graph;
 /// An edge of the computational graph: <paramref name="Source"/>'s output is part of <paramref name="Destination"/>'s
 /// input. <paramref name="Input"/> names the q/k/v input of a head at <see cref="GraphLevel.Qkv"/> and
 /// <see cref="GraphLevel.Neuron"/> level, and is null otherwise (always null into MLPs, neurons and logits).
+/// <see cref="Position"/> names the destination's position group in a positional graph (<c>@S2</c>, <c>@7</c>), and is
+/// null otherwise.
 /// </summary>
 public sealed record Edge(Node Source, Node Destination, QkvInput? Input)
 {
+    /// <summary>The edge restricted to the destination rows of position group <paramref name="position"/> (null: all positions).</summary>
+    public Edge(Node source, Node destination, QkvInput? input, string? position)
+        : this(source, destination, input)
+    {
+        if (position is not null && !GraphPositions.IsLabel(position))
+        {
+            throw new ArgumentException($"position label '{position}' must be letters, digits and underscores", nameof(position));
+        }
+
+        Position = position;
+    }
+
     /// <summary>The node whose output the edge carries; never <c>logits</c>.</summary>
     public Node Source { get; } = Checked(Source, Destination, Input);
 
@@ -16,12 +30,22 @@ public sealed record Edge(Node Source, Node Destination, QkvInput? Input)
     /// <summary>The attention-head input fed, or null.</summary>
     public QkvInput? Input { get; } = Input;
 
-    /// <summary>The EAP-IG / MIB id: <c>a0.h3-&gt;a2.h1&lt;k&gt;</c>, <c>input-&gt;a0.h0&lt;q&gt;</c>, <c>m3-&gt;logits</c>.</summary>
-    public string Id => Source.Id + "->" + Destination.Id + Suffix(Input);
+    /// <summary>The destination's position group in a positional graph (<c>S2</c>, <c>end</c>, <c>7</c>), or null.</summary>
+    public string? Position { get; init; }
 
-    /// <summary>The name shown to people: <c>L0H3 → L2H1 (k)</c>.</summary>
+    /// <summary>
+    /// The EAP-IG / MIB id: <c>a0.h3-&gt;a2.h1&lt;k&gt;</c>, <c>input-&gt;a0.h0&lt;q&gt;</c>, <c>m3-&gt;logits</c>; in a
+    /// positional graph followed by <c>@</c> and the position group: <c>a0.h3-&gt;a2.h1&lt;k&gt;@S2</c>.
+    /// </summary>
+    public string Id => Source.Id + "->" + Destination.Id + Suffix(Input) + (Position is null ? string.Empty : "@" + Position);
+
+    /// <summary>The name shown to people: <c>L0H3 → L2H1 (k)</c>, <c>L0H3 → L2H1 (k) @S2</c>.</summary>
     public string DisplayName => Source.DisplayName + " → " + Destination.DisplayName
-        + (Input is { } input ? " (" + Letter(input) + ")" : string.Empty);
+        + (Input is { } input ? " (" + Letter(input) + ")" : string.Empty)
+        + (Position is null ? string.Empty : " @" + Position);
+
+    /// <summary>The same edge over all positions (itself when it has no position).</summary>
+    public Edge AllPositions => Position is null ? this : new Edge(Source, Destination, Input);
 
     /// <inheritdoc />
     public override string ToString() => Id;

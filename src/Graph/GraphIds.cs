@@ -6,7 +6,8 @@ namespace CircuitFinder.Graph;
 /// <summary>
 /// The one place that parses node and edge ids (EAP-IG / MIB syntax): nodes <c>input</c>, <c>a{l}.h{h}</c>,
 /// <c>m{l}</c>, <c>m{l}.n{i}</c>, <c>logits</c>; edges <c>{src}-&gt;{dst}</c>, with <c>&lt;q&gt;</c>,
-/// <c>&lt;k&gt;</c> or <c>&lt;v&gt;</c> after a head destination. Numbers are plain decimal without sign or leading
+/// <c>&lt;k&gt;</c> or <c>&lt;v&gt;</c> after a head destination, and in a positional graph <c>@{position}</c> last
+/// (<c>a0.h3-&gt;a2.h1&lt;k&gt;@S2</c>, <c>a5.h1-&gt;logits@end</c>, <c>m0-&gt;a1.h0&lt;q&gt;@7</c>). Numbers are plain decimal without sign or leading
 /// zeros, so every id has exactly one spelling. These methods check syntax only; <see cref="ComputeGraph.ParseNode"/>
 /// and <see cref="ComputeGraph.ParseEdge"/> also check membership in a graph.
 /// </summary>
@@ -75,6 +76,21 @@ public static class GraphIds
             return false;
         }
 
+        string? position = null;
+        int at = rest.IndexOf('@');
+        if (at >= 0)
+        {
+            var label = rest[(at + 1)..];
+            if (!GraphPositions.IsLabel(label))
+            {
+                reason = $"'@{label}' is not a position: expected @ and a label of letters, digits and underscores (@S2, @end, @7)";
+                return false;
+            }
+
+            position = label.ToString();
+            rest = rest[..at];
+        }
+
         QkvInput? input = null;
         int open = rest.IndexOf('<');
         if (open >= 0)
@@ -128,7 +144,7 @@ public static class GraphIds
             return false;
         }
 
-        edge = new Edge(source, destination, input);
+        edge = new Edge(source, destination, input, position);
         reason = null;
         return true;
     }

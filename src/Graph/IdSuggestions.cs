@@ -21,10 +21,27 @@ internal static class IdSuggestions
 
     public static Edge? NearestEdge(ComputeGraph graph, string id)
     {
+        int at = id.LastIndexOf('@');
+        string? label = at >= 0 ? id[(at + 1)..] : null;
+        var unplaced = NearestUnplaced(graph, at >= 0 ? id[..at] : id);
+        if (unplaced is null || graph.Positions is not { } positions)
+        {
+            return unplaced?.AllPositions;
+        }
+
+        string nearest = positions.IndexOf(label) >= 0 ? label!
+            : label is null ? positions.Labels[^1]
+            : Suggest.Nearest(label, positions.Labels, l => l) ?? positions.Labels[^1];
+        return new Edge(unplaced.Source, unplaced.Destination, unplaced.Input, nearest);
+    }
+
+    /// <summary>The nearest edge to <paramref name="id"/> (without a position) among the graph's edges, ignoring positions.</summary>
+    private static Edge? NearestUnplaced(ComputeGraph graph, string id)
+    {
         int arrow = id.IndexOf("->", StringComparison.Ordinal);
         if (arrow < 0)
         {
-            return graph.Edges.Count <= MaxEdgesToScan ? Suggest.Nearest(id, graph.Edges, e => e.Id) : null;
+            return graph.Edges.Count <= MaxEdgesToScan ? Suggest.Nearest(id, graph.Edges.Select(e => e.AllPositions), e => e.Id) : null;
         }
 
         string rest = id[(arrow + 2)..];
@@ -40,13 +57,13 @@ internal static class IdSuggestions
         if (source.Kind != NodeKind.Logits && destination.Kind != NodeKind.Input)
         {
             var candidate = new Edge(source, destination, InputFor(graph, destination, tag));
-            if (graph.Contains(candidate))
+            if (graph.Contains(candidate) || (graph.Positions is { } positions && graph.Contains(candidate with { Position = positions.Labels[0] })))
             {
                 return candidate;
             }
         }
 
-        var nearby = graph.IncomingEdges(destination).Concat(graph.OutgoingEdges(source));
+        var nearby = graph.IncomingEdges(destination).Concat(graph.OutgoingEdges(source)).Select(e => e.AllPositions);
         return Suggest.Nearest(id, nearby, e => e.Id);
     }
 

@@ -32,12 +32,14 @@ public sealed class EdgePatcher : IDisposable
     {
         Graph = graph;
         _callerInput = input;
+        CheckPositions(graph, input);
         Input = input.On(model.Device); // everything a run reads lives on the model's device
         if (!ReferenceEquals(Input, input))
         {
             Input.Tokens.DetachFromDisposeScope(); // owned by the patcher, like the records
             Input.AttentionMask?.DetachFromDisposeScope();
             Input.ReadPositions?.DetachFromDisposeScope();
+            Input.PositionGroups?.DetachFromDisposeScope();
         }
         _engine = new EdgeMaskedForward(model, new GraphLayout(graph, model.Config));
         _clean = _engine.Record(Input);
@@ -134,6 +136,20 @@ public sealed class EdgePatcher : IDisposable
     public Tensor EvaluateCircuits(IReadOnlyList<Circuit> circuits, bool resume = true) =>
         Evaluate(circuits.Select(c => (IReadOnlyCollection<Edge>)Graph.Edges.Where(e => !c.Contains(e)).ToList()).ToList(), resume, variantsPerCall: 4);
 
+    /// <summary>A positional graph needs rows it can group: at most one group per position, or each position's word-label group.</summary>
+    private static void CheckPositions(ComputeGraph graph, PatchingInput input)
+    {
+        switch (graph.Positions)
+        {
+            case { Mode: PositionMode.All } all when input.Positions > all.Count:
+                throw new ArgumentException($"the graph splits edges by {all.Count} positions, but the prompts have {input.Positions}");
+            case { Mode: PositionMode.Labels } labels when input.PositionGroups is null:
+                throw new ArgumentException($"the graph splits edges by word labels ({labels}): the input needs each position's group");
+            case { Mode: PositionMode.Labels } labels when !input.PositionGroups!.shape.SequenceEqual(input.Tokens.shape):
+                throw new ArgumentException($"position groups of shape [{string.Join(", ", input.PositionGroups.shape)}] do not match the tokens' [{string.Join(", ", input.Tokens.shape)}] ({labels})");
+        }
+    }
+
     /// <summary>The record runs resume on: the clean one, or that of <paramref name="baseSet"/> (recorded on first use).</summary>
     private (SourceRecord Record, IReadOnlySet<Edge>? Edges) Base(IReadOnlyCollection<Edge>? baseSet)
     {
@@ -162,6 +178,7 @@ public sealed class EdgePatcher : IDisposable
             Input.Tokens.Dispose(); // the copies On made on the model's device
             Input.AttentionMask?.Dispose();
             Input.ReadPositions?.Dispose();
+            Input.PositionGroups?.Dispose();
         }
 
         _clean.Dispose();

@@ -187,7 +187,7 @@ public sealed class PromptBatches : IDisposable
             var patcher = new EdgePatcher(
                 model,
                 Graph,
-                new PatchingInput(part.Clean, part.AttentionMask, part.ReadPositions),
+                new PatchingInput(part.Clean, part.AttentionMask, part.ReadPositions, part.PositionGroups),
                 _ablation!,
                 part.Corrupt,
                 seed: _seed + start);

@@ -6,8 +6,9 @@ namespace CircuitFinder.Reports;
 
 /// <summary>
 /// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges coloured by the q/k/v input, solid for a
-/// positive and dashed for a negative score, pen width growing with |score|, labelled with the input and the score;
-/// input at the bottom, logits at the top; a legend node says all that.
+/// positive and dashed for a negative score, pen width growing with |score|, labelled with the input (and in a
+/// positional graph the position group, <c>k@S2</c>) and the score; input at the bottom, logits at the top; a legend
+/// node says all that.
 /// </summary>
 public static class CircuitDot
 {
@@ -41,9 +42,10 @@ public static class CircuitDot
             double score = scores.TryGetValue(edge, out var s) ? s : 0;
             double width = largest > 0 ? 0.5 + (4.0 * Math.Abs(score) / largest) : 1.0;
             string color = edge.Input switch { QkvInput.Q => "#1f77b4", QkvInput.K => "#2ca02c", QkvInput.V => "#d62728", _ => "#555555" };
-            string input = edge.Input is { } i ? i.ToString().ToLowerInvariant() + " " : string.Empty;
+            string input = (edge.Input is { } i ? i.ToString().ToLowerInvariant() : string.Empty) + (edge.Position is { } at ? "@" + at : string.Empty);
+            string prefix = input.Length > 0 ? input + " " : string.Empty;
             string style = score < 0 ? ", style=dashed" : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"  \"{edge.Source.Id}\" -> \"{edge.Destination.Id}\" [color=\"{color}\", fontcolor=\"{color}\", fontsize=9, penwidth={width:F2}{style}, label=\"{input}{score:G3}\", tooltip=\"{Escape(edge.Id)} {score:G4}\"];\n");
+            text.Append(CultureInfo.InvariantCulture, $"  \"{edge.Source.Id}\" -> \"{edge.Destination.Id}\" [color=\"{color}\", fontcolor=\"{color}\", fontsize=9, penwidth={width:F2}{style}, label=\"{Escape(prefix)}{score:G3}\", tooltip=\"{Escape(edge.Id)} {score:G4}\"];\n");
         }
 
         text.Append(Legend);

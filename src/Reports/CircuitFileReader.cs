@@ -12,6 +12,9 @@ namespace CircuitFinder.Reports;
 /// list of ids or an object with an <c>edges</c> list (as <c>zoo truth</c> writes), or a text file of ids one a line
 /// (<c>#</c> starts a comment). A node id in a list stands for its edges to and from the other listed nodes,
 /// <c>input</c> and <c>logits</c>. The level is the file's, or, for lists, the one <see cref="GraphLevels.Of"/> infers.
+/// Positional ids (<c>a0.h3-&gt;a2.h1&lt;k&gt;@S2</c>) give a positional graph: a circuit.json names its position groups
+/// (<c>graph.positions</c>), other formats imply them from the ids (numbers: one group per position up to the largest;
+/// labels: the labels in first-seen order, then <c>other</c>).
 /// A file that cannot be read is an <see cref="BadInputException"/> whose message names the file and the field or id.
 /// </summary>
 public static class CircuitFileReader
@@ -44,9 +47,9 @@ public static class CircuitFileReader
             return json switch
             {
                 JObject o when (string?)o["schema"] is { } schema => schema == CircuitJson.Schema
-                    ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new BadInputException($"{path}: missing field 'graph.edges'"), graphFor(ParseLevel(path, (string?)o["graph"]?["level"])))
+                    ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new BadInputException($"{path}: missing field 'graph.edges'"), Positioned(path, graphFor(ParseLevel(path, (string?)o["graph"]?["level"])), RecordedPositions(path, o["graph"]?["positions"])))
                     : throw new BadInputException($"{path}: unknown schema '{schema}' (expected {CircuitJson.Schema})"),
-                JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name)))),
+                JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, Positioned(path, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name))), RecordedPositions(path, o["cfg"]?["positions"]) ?? ImpliedPositions(edges.Properties().Select(p => p.Name).ToList()))),
                 JObject o when o["edges"] is JArray list => Listed(path, Strings(path, list, "edges"), graphFor),
                 JObject => throw new BadInputException($"{path}: expected a circuit.json, an EAP-IG graph JSON ('edges' object) or an 'edges' list"),
                 JArray list => Listed(path, Strings(path, list, "[]"), graphFor),
@@ -159,7 +162,7 @@ public static class CircuitFileReader
 
     private static CircuitFile Listed(string path, IReadOnlyList<string> ids, Func<GraphLevel, ComputeGraph> graphFor)
     {
-        var graph = graphFor(GraphLevels.Of(ids));
+        var graph = Positioned(path, graphFor(GraphLevels.Of(ids)), ImpliedPositions(ids));
         var edges = new List<Edge>();
         var nodes = new HashSet<Node>();
         foreach (var id in ids)
@@ -182,6 +185,54 @@ public static class CircuitFileReader
         }
 
         return new CircuitFile(path, "list", graph, new Circuit(edges), null);
+    }
+
+    /// <summary>The graph <paramref name="graph"/> split by <paramref name="positions"/> (itself when null).</summary>
+    private static ComputeGraph Positioned(string path, ComputeGraph graph, GraphPositions? positions)
+    {
+        return positions is null || positions.Equals(graph.Positions) ? graph : ComputeGraph.Build(graph.Shape, graph.Level, positions);
+    }
+
+    /// <summary>A circuit.json's <c>graph.positions</c> or an EAP-IG export's <c>cfg.positions</c> (<c>{"mode": "all"|"labels", "labels": [...]}</c>), or null.</summary>
+    private static GraphPositions? RecordedPositions(string path, JToken? positions)
+    {
+        if (positions is null || positions.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (positions is not JObject o || o["labels"] is not JArray labels)
+        {
+            throw new BadInputException($"{path}: field 'graph.positions' must be an object with 'mode' and 'labels'");
+        }
+
+        var names = Strings(path, labels, "graph.positions.labels");
+        try
+        {
+            return GraphPositions.ParseMode((string?)o["mode"]) switch
+            {
+                PositionMode.All => GraphPositions.All(names.Count),
+                PositionMode.Labels => GraphPositions.OfLabels(names),
+                _ => throw new BadInputException($"{path}: graph.positions.mode '{o["mode"]}' is not all or labels"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"{path}: graph.positions: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The position groups edge ids imply (null when no id names a position).</summary>
+    private static GraphPositions? ImpliedPositions(IReadOnlyList<string> ids)
+    {
+        var labels = ids.Where(id => id.Contains("->", StringComparison.Ordinal) && id.Contains('@', StringComparison.Ordinal))
+            .Select(id => id[(id.LastIndexOf('@') + 1)..]).Where(l => GraphPositions.IsLabel(l)).ToList();
+        return GraphLevels.PositionsOf(ids) switch
+        {
+            PositionMode.All when labels.Count > 0 => GraphPositions.All(labels.Max(l => int.TryParse(l, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int t) ? t : 0) + 1),
+            PositionMode.Labels when labels.Count > 0 => GraphPositions.OfLabels(labels),
+            _ => null,
+        };
     }
 
     private static List<string> Strings(string path, JArray list, string field) =>

@@ -69,6 +69,11 @@ public static class CircuitJson
             },
             ["timings_seconds"] = new JObject(r.Timings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new JProperty(p.Key, Math.Round(p.Value, 3)))),
         };
+        if (r.Graph.Positions is { } positions)
+        {
+            ((JObject)json["graph"]!).Property("level")!.AddAfterSelf(new JProperty("positions", new JObject { ["mode"] = CircuitFinder.Graph.GraphPositions.Name(positions.Mode), ["labels"] = new JArray(positions.Labels) }));
+        }
+
         if (r.Certificate is { } c)
         {
             ((JObject)json["method"]!)["screen_certificate"] = Certificate(c);

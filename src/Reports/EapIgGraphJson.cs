@@ -4,7 +4,8 @@ namespace CircuitFinder.Reports;
 
 /// <summary>
 /// The EAP-IG / MIB circuit format: <c>{"cfg": {...}, "nodes": {id: {"in_graph": bool}}, "edges": {id: {"score": s,
-/// "in_graph": bool}}}</c>, from a <c>circuit.json</c> (the ids are already theirs).
+/// "in_graph": bool}}}</c>, from a <c>circuit.json</c> (the ids are already theirs; a positional graph's ids end in
+/// <c>@label</c> and <c>cfg.positions</c> names its groups).
 /// </summary>
 public static class EapIgGraphJson
 {
@@ -17,7 +18,7 @@ public static class EapIgGraphJson
 
         var graph = circuitJson["graph"] as JObject ?? throw new FormatException($"{source}: missing field 'graph'");
         var config = circuitJson["model"]?["config"] as JObject ?? new JObject();
-        return new JObject
+        var result = new JObject
         {
             ["cfg"] = new JObject
             {
@@ -29,5 +30,11 @@ public static class EapIgGraphJson
             ["nodes"] = graph["nodes"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.nodes'"),
             ["edges"] = graph["edges"]?.DeepClone() ?? throw new FormatException($"{source}: missing field 'graph.edges'"),
         };
+        if (graph["positions"] is JObject positions)
+        {
+            ((JObject)result["cfg"]!)["positions"] = positions.DeepClone(); // a positional graph's groups (the ids end in @group)
+        }
+
+        return result;
     }
 }

@@ -12,8 +12,9 @@ public sealed class TaskBatch : IDisposable
     /// <summary>The id of padded answer slots in <see cref="Answers"/> and <see cref="WrongAnswers"/>.</summary>
     public const long NoAnswer = -1;
 
-    private TaskBatch(Tensor clean, Tensor corrupt, Tensor? attentionMask, Tensor answers, Tensor wrongAnswers, Tensor readPositions, long padTokenId)
+    private TaskBatch(Tensor clean, Tensor corrupt, Tensor? attentionMask, Tensor answers, Tensor wrongAnswers, Tensor readPositions, long padTokenId, Tensor? positionGroups = null)
     {
+        PositionGroups = positionGroups;
         Clean = clean;
         Corrupt = corrupt;
         AttentionMask = attentionMask;
@@ -43,13 +44,25 @@ public sealed class TaskBatch : IDisposable
 
     public long PadTokenId { get; }
 
+    /// <summary>
+    /// Each position's word-label group, int64 [N, P] (indices into the labels given to <see cref="From"/>, the last
+    /// group for positions no label names); null when no labels were given.
+    /// </summary>
+    public Tensor? PositionGroups { get; }
+
     /// <summary>N, the number of prompts.</summary>
     public int Count => (int)Clean.shape[0];
 
     /// <summary>P, the padded prompt length.</summary>
     public int Length => (int)Clean.shape[1];
 
-    public static TaskBatch From(TaskDataset dataset, long padTokenId = 0)
+    public static TaskBatch From(TaskDataset dataset, long padTokenId = 0) => From(dataset, padTokenId, null);
+
+    /// <summary>
+    /// The batch of <paramref name="dataset"/>, with <see cref="PositionGroups"/> by <paramref name="positionLabels"/>
+    /// (word labels, then the group of the other positions, which need not be a word label) when given.
+    /// </summary>
+    public static TaskBatch From(TaskDataset dataset, long padTokenId, IReadOnlyList<string>? positionLabels)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var prompts = dataset.Prompts;
@@ -97,7 +110,8 @@ public sealed class TaskBatch : IDisposable
             Owned(answers, n, a), // [N, A]
             Owned(wrong, n, w), // [N, W]
             Owned(read, n), // [N]
-            padTokenId);
+            padTokenId,
+            positionLabels is null ? null : Owned(WordLabels.Groups(dataset, positionLabels.Take(positionLabels.Count - 1).ToList(), p, positionLabels.Count - 1), n, p)); // [N, P]
     }
 
     /// <summary>Prompts <paramref name="start"/> .. start + count - 1 as a new batch of copies (same P, A, W).</summary>
@@ -113,7 +127,8 @@ public sealed class TaskBatch : IDisposable
             Rows(Answers, start, count), // [count, A]
             Rows(WrongAnswers, start, count), // [count, W]
             Rows(ReadPositions, start, count), // [count]
-            PadTokenId);
+            PadTokenId,
+            PositionGroups is null ? null : Rows(PositionGroups, start, count)); // [count, P]
     }
 
     public void Dispose()
@@ -124,6 +139,7 @@ public sealed class TaskBatch : IDisposable
         Answers.Dispose();
         WrongAnswers.Dispose();
         ReadPositions.Dispose();
+        PositionGroups?.Dispose();
     }
 
     /// <summary>A tensor of the given shape that belongs to this batch, not to any dispose scope the caller has open.</summary>

@@ -69,12 +69,12 @@ public sealed class CliInputTypeTests
     [InlineData("hybrid", "--screen", "0", "--screen")]
     [InlineData("hybrid", "--screen", "1.5", "--screen")]
     [InlineData("hybrid", "--screen", "NaN", "--screen")]
-    [InlineData("eap", "--level", "neuron", "--level neuron")]
-    [InlineData("eap-ig", "--level", "neuron", "--level neuron")]
+    [InlineData("eap", "--positions", "every", "--positions")]
+    [InlineData("acdc", "--positions", "label", "--positions")]
     public void An_out_of_range_discovery_option_is_exit_code_2_naming_it(string method, string option, string value, string expected)
     {
         using var folder = new TemporaryFolder();
-        var select = method == "hybrid" ? new[] { "--threshold", "0.1" } : option == "--budget" ? [] : ["--edges", "5"];
+        var select = method is "hybrid" or "acdc" ? new[] { "--threshold", "0.1" } : option == "--budget" ? [] : ["--edges", "5"];
         var run = CliRun.Of([.. new[] { "discover", "--model", Model, "--task", "planted-ioi", "--n", "4", "--method", method, option, value, "--out", folder.File("out") }, .. select]);
         AssertBadInput(run, expected);
         Assert.False(Directory.Exists(folder.File("out")) && Directory.EnumerateFileSystemEntries(folder.File("out")).Any(), "files were left behind");

@@ -18,14 +18,16 @@ namespace CircuitFinder.Cli.Bench;
 /// (nothing else removed) and late (half of all edges removed besides) — and the wall time of
 /// <c>eap</c>, <c>eap-ig</c> (5 steps) and <c>hybrid</c> (EAP-IG, then exact tests on a screened fraction) over all
 /// edges, each in units of one plain forward pass. Unless switched off, it starts with a complete ACDC run on a small
-/// GPT-2-shaped model (<see cref="AcdcRunBenchmark"/>), whose figures it merges in.
+/// GPT-2-shaped model (<see cref="AcdcRunBenchmark"/>), whose figures it merges in. With
+/// <see cref="PositionMode.All"/> the graph splits every edge by the destination's position (16 × 32,491 edges), and the
+/// same figures are taken on it.
 /// </summary>
 public static class DiscoveryBenchmark
 {
     /// <summary>The largest screen the GPT-2-small-shaped hybrid may grow to in the benchmark.</summary>
     public const int HybridScreenMaximum = 1024;
 
-    public static JObject Run(int runs, int sampleEdges, double hybridScreen, bool acdcRun, bool hybridRun, bool storiesRun, IProgress<(string Step, double Fraction)> progress)
+    public static JObject Run(int runs, int sampleEdges, double hybridScreen, bool acdcRun, bool hybridRun, bool storiesRun, IProgress<(string Step, double Fraction)> progress, PositionMode positions = PositionMode.None)
     {
         // first, before the big model's buffers exist: the small model's complete ACDC run, in the first fifth of the bar
         var outer = progress;
@@ -36,7 +38,7 @@ public static class DiscoveryBenchmark
         progress.Report(("model", 0.0));
         using var model = RandomWeights.CreateModel(ForwardBenchmark.Gpt2SmallShape, seed: 0);
         var c = model.Config;
-        var graph = ModelGraph.Build(c, GraphLevel.Qkv);
+        var graph = ModelGraph.Build(c, GraphLevel.Qkv, positions == PositionMode.All ? GraphPositions.All(16) : null);
         using var scope = NewDisposeScope();
         var clean = randint(0, c.DVocab, [16, 16], generator: new Generator(1)); // [16, 16]
         var corrupted = randint(0, c.DVocab, [16, 16], generator: new Generator(2)); // [16, 16]
@@ -129,7 +131,8 @@ public static class DiscoveryBenchmark
         var figures = new JObject
         {
             ["benchmark"] = "discovery",
-            ["model"] = "GPT-2-small-shaped, random weights; 16 prompts x 16 tokens; q/k/v graph; resample ablation",
+            ["model"] = "GPT-2-small-shaped, random weights; 16 prompts x 16 tokens; q/k/v graph" + (positions == PositionMode.All ? " with an edge per position" : string.Empty) + "; resample ablation",
+            ["positions"] = GraphPositions.Name(positions),
             ["edges"] = graph.Edges.Count,
             ["threads"] = get_num_threads(),
             ["plain_forward_ms"] = Math.Round(plainMs, 2),

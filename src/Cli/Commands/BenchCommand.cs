@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CircuitFinder.Cli.Bench;
+using CircuitFinder.Graph;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Cli.Commands;
@@ -54,8 +55,9 @@ public static class BenchCommand
         var noAcdcRun = new Option<bool>("--no-acdc-run") { Description = "Skip the complete ACDC run on the small 4-layer model" };
         var noHybrid = new Option<bool>("--no-hybrid") { Description = "Skip the hybrid run on the GPT-2-small-shaped model" };
         var noStories = new Option<bool>("--no-stories") { Description = "Skip hybrid against ACDC on the real stories260K model (run only where it is present)" };
+        var positions = new Option<string>("--positions") { Description = "none, or all: split every edge of the GPT-2-small-shaped graph by position (16x the edges)", DefaultValueFactory = _ => "none" };
         var discovery = new Command("discovery", "ACDC edge-test cost, a complete ACDC run, and EAP / EAP-IG / hybrid wall time, in plain forwards");
-        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun, noHybrid, noStories })
+        foreach (var o in new Option[] { json, runs, edges, screen, noAcdcRun, noHybrid, noStories, positions })
         {
             discovery.Add(o);
         }
@@ -70,7 +72,14 @@ public static class BenchCommand
                     throw new BadInputException("--runs and --edges must be positive and --screen in (0, 1]");
                 }
 
-                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), !parse.GetValue(noHybrid), !parse.GetValue(noStories), p));
+                var mode = parse.GetValue(positions) switch
+                {
+                    "none" => PositionMode.None,
+                    "all" => PositionMode.All,
+                    var other => throw new BadInputException($"--positions: '{other}' is not none or all (the benchmark's random prompts have no word labels)"),
+                };
+
+                var r = ConsoleProgress.Run("bench discovery", parse.GetValue(GlobalOptions.Quiet), p => DiscoveryBenchmark.Run(n, e, f, !parse.GetValue(noAcdcRun), !parse.GetValue(noHybrid), !parse.GetValue(noStories), p, mode));
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(JsonFiles.Format(r));

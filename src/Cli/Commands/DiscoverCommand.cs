@@ -9,7 +9,7 @@ namespace CircuitFinder.Cli.Commands;
 
 /// <summary>
 /// <c>circuitfinder discover --model M --task T --method acdc|eap|eap-ig|hybrid [--threshold τ | --edges K | --budget P]
-/// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--n N] [--seed S] [--resume] --out DIR</c>: writes
+/// [--metric ...] [--ablation ...] [--level head|qkv|neuron] [--positions none|all|labels] [--n N] [--seed S] [--resume] --out DIR</c>: writes
 /// circuit.json, circuit.dot, the explorable circuit.html and, where Graphviz is installed, circuit.svg; ACDC and the hybrid save progress in
 /// DIR/acdc-checkpoint.json, which <c>--resume</c> continues from (to the identical circuit) and <c>--restart</c> discards.
 /// DIR is claimed before any work (<see cref="OutputFolder"/>): new, empty, or discover's own earlier output.
@@ -28,6 +28,7 @@ public static class DiscoverCommand
         var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: kl for acdc, else the task's)" };
         var ablation = new Option<string>("--ablation") { Description = "resample, mean, mean-positions, zero, noise", DefaultValueFactory = _ => "resample" };
         var level = new Option<string>("--level") { Description = "head, qkv or neuron", DefaultValueFactory = _ => "qkv" };
+        var positions = new Option<string>("--positions") { Description = "none, all (an edge per token position) or labels (an edge per word label of the task, the rest as 'other')", DefaultValueFactory = _ => "none" };
         var count = new Option<int?>("--n") { Description = "Prompts to generate for a built-in task (default 32), or the first N of a task file (default: all)" };
         var bos = new TaskReadSwitches();
         var seed = new Option<int>("--seed") { Description = "Seed for generated prompts and noise", DefaultValueFactory = _ => 0 };
@@ -44,7 +45,7 @@ public static class DiscoverCommand
         var command = new Command("discover", "Find the circuit for a task and write circuit.json, circuit.dot, circuit.html (and circuit.svg)");
         model.AddTo(command);
         bos.AddTo(command);
-        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, count, seed, igSteps, screen, screenMin, screenMax, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
+        foreach (var o in new Option[] { task, method, threshold, edges, budget, metric, ablation, level, positions, count, seed, igSteps, screen, screenMin, screenMax, fixedScreen, batchSize, outDir, resume, restart, checkpointEvery })
         {
             command.Add(o);
         }
@@ -64,6 +65,8 @@ public static class DiscoverCommand
                     Ablation = parse.GetValue(ablation)!,
                     Level = GraphLevels.Parse(parse.GetValue(level))
                         ?? throw new BadInputException($"--level: unknown level '{parse.GetValue(level)}' (expected head, qkv or neuron)"),
+                    Positions = GraphPositions.ParseMode(parse.GetValue(positions))
+                        ?? throw new BadInputException($"--positions: unknown mode '{parse.GetValue(positions)}' (expected none, all or labels)"),
                     Seed = parse.GetValue(seed),
                     IgSteps = parse.GetValue(igSteps),
                     ScreenFraction = parse.GetValue(screen),

@@ -19,6 +19,9 @@ namespace CircuitFinder.Model.Zoo;
 /// to IO alone — and to S2 when the inhibition is missing or diluted, as name movers do — and copies the name into out.</item>
 /// <item>a0.h1, a1.h1, a2.h1 attend uniformly and write token hashes into junk.</item>
 /// </list>
+/// <c>zoo:planted-ioi-mlp</c> is the same circuit with an MLP of <see cref="Names"/> ReLU neurons in every layer: those of
+/// layers 0 and 1 are zero, and neuron k of layer 2 reads name k from out and writes it into <c>final</c>, the block
+/// W_U reads instead of out — so at neuron level the circuit runs a2.h0 → m2.n{k} → logits for every name k.
 /// </summary>
 public sealed class PlantedIoi : IZooModel
 {
@@ -34,11 +37,12 @@ public sealed class PlantedIoi : IZooModel
     public const int EndPosition = 13;
 
     private const int Names = 8, Vocab = 18, Ctx = 16, HeadWidth = 32, JunkWidth = 7;
+    private readonly bool _mlp;
     /// <summary>The name mover's preference per position for later keys: without S-inhibition it attends to S2.</summary>
     private const float RecencyBias = 1.5f;
 
     private const int Tok = 0, Pos = Tok + Vocab, PosIndex = Pos + Ctx, Const = PosIndex + 1, Bos = Const + 1, NameFlag = Bos + 1, Dup = NameFlag + 1,
-        Inhib = Dup + Names, Out = Inhib + Names, Junk = Out + Names, Width = Junk + JunkWidth;
+        Inhib = Dup + Names, Out = Inhib + Names, Junk = Out + Names, Width = Junk + JunkWidth, Final = Width;
 
     private static readonly string[] Edges =
     [
@@ -55,26 +59,37 @@ public sealed class PlantedIoi : IZooModel
         "a2.h0->logits",
     ];
 
-    public string Name => "planted-ioi";
+    /// <summary><c>zoo:planted-ioi</c>, or with <paramref name="withMlp"/> <c>zoo:planted-ioi-mlp</c> (name movers' output through MLP neurons).</summary>
+    public PlantedIoi(bool withMlp = false)
+    {
+        _mlp = withMlp;
+        Config = new HookedTransformerConfig
+        {
+            NLayers = 3,
+            DModel = withMlp ? Width + Names : Width,
+            NHeads = 2,
+            DHead = HeadWidth,
+            DMlp = withMlp ? Names : 0,
+            ActFn = ActivationFunction.Relu,
+            DVocab = Vocab,
+            NCtx = Ctx,
+            AttnOnly = !withMlp,
+            NormalizationType = NormalizationType.None,
+            PositionalEmbeddingType = PositionalEmbeddingType.Standard,
+            UseAttnScale = false,
+            ModelName = Name,
+        };
+    }
 
-    public string Description => "hand-built 3-layer attention-only IOI model: duplicate-token a0.h0, S-inhibition a1.h0, name mover a2.h0";
+    public string Name => _mlp ? "planted-ioi-mlp" : "planted-ioi";
+
+    public string Description => _mlp
+        ? "planted-ioi with an MLP per layer: the name mover's output reaches the logits through layer 2's neurons (one per name)"
+        : "hand-built 3-layer attention-only IOI model: duplicate-token a0.h0, S-inhibition a1.h0, name mover a2.h0";
 
     public string TaskName => "planted-ioi";
 
-    public HookedTransformerConfig Config { get; } = new()
-    {
-        NLayers = 3,
-        DModel = Width,
-        NHeads = 2,
-        DHead = HeadWidth,
-        DVocab = Vocab,
-        NCtx = Ctx,
-        AttnOnly = true,
-        NormalizationType = NormalizationType.None,
-        PositionalEmbeddingType = PositionalEmbeddingType.Standard,
-        UseAttnScale = false,
-        ModelName = "planted-ioi",
-    };
+    public HookedTransformerConfig Config { get; }
 
     public IReadOnlyList<string> Vocabulary { get; } =
         ["<bos>", "Mary", "John", "Anna", "Tom", "Kate", "Paul", "Lucy", "Mark", "and", "went", "to", "the", "store", ",", "gave", "a", "drink"];
@@ -82,7 +97,11 @@ public sealed class PlantedIoi : IZooModel
     /// <summary>The name tokens' ids.</summary>
     public static IReadOnlyList<int> NameTokens { get; } = Enumerable.Range(1, Names).ToList();
 
-    public IReadOnlyList<string> GroundTruthEdges => Edges;
+    public IReadOnlyList<string> GroundTruthEdges => _mlp ? [.. Edges.Where(e => e != "a2.h0->logits"), "a2.h0->m2", "m2->logits"] : Edges;
+
+    /// <summary>The circuit of <c>zoo:planted-ioi-mlp</c> at neuron level: the attention edges, then a2.h0 → m2.n{k} → logits for every name k.</summary>
+    public static IReadOnlyList<string> NeuronGroundTruthEdges { get; } =
+        [.. Edges.Where(e => e != "a2.h0->logits"), .. Enumerable.Range(0, Names).SelectMany(k => new[] { $"a2.h0->m2.n{k}", $"m2.n{k}->logits" })];
 
     public bool HasGroundTruth => true;
 
@@ -153,7 +172,13 @@ public sealed class PlantedIoi : IZooModel
             w.Set(A2 + "W_K", 1f, 0, Tok + NameTokens[n], 1 + n);
             w.Set(A2 + "W_V", 1f, 0, Tok + NameTokens[n], n);
             w.Set(A2 + "W_O", 1f, 0, n, Out + n);
-            w.Set("unembed.W_U", LogitScale, Out + n, NameTokens[n]);
+            if (_mlp)
+            {
+                w.Set("blocks.2.mlp.W_in", 1f, Out + n, n); // neuron n: ReLU(out_n)
+                w.Set("blocks.2.mlp.W_out", 1f, n, Final + n);
+            }
+
+            w.Set("unembed.W_U", LogitScale, (_mlp ? Final : Out) + n, NameTokens[n]);
         }
 
         // Distractors: uniform attention, tokens hashed into junk.

@@ -17,6 +17,7 @@ public static class ZooCatalog
         new TrainedZooModel("toy-ioi", "2-layer attention-only model trained on a synthetic IOI-shaped task (predict the name seen once)", "toy-ioi"),
         new PlantedInduction(),
         new PlantedIoi(),
+        new PlantedIoi(withMlp: true),
     ];
 
     /// <summary>Every zoo name.</summary>

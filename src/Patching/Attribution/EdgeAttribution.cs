@@ -1,5 +1,6 @@
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
+using CircuitFinder.Patching.Engine;
 using CircuitFinder.Patching.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +13,9 @@ namespace CircuitFinder.Patching.Attribution;
 /// the gradient at the clean run; EAP-IG averages it over <c>steps</c> runs whose <c>input</c> node output lies on the
 /// straight line from its ablated to its clean value, x̃ + α (x − x̃) with α = k/steps, k = 1..steps (for resample
 /// ablation: from the corrupted prompt's embeddings to the clean ones). Destination inputs are the pre-norm copies
-/// each head (q, k, v), MLP and the logits read from the residual stream; x̃ is the patcher's ablation.
+/// each head (q, k, v), MLP (at neuron level each neuron) and the logits read from the residual stream; x̃ is the
+/// patcher's ablation. In a positional graph the sum over positions is kept per position group: an edge <c>s-&gt;d@g</c>
+/// scores Σ over the rows of group g only, so the copies of an edge sum to its score without positions.
 /// </summary>
 public static class EdgeAttribution
 {
@@ -23,11 +26,6 @@ public static class EdgeAttribution
         HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps = 0)
     {
         var graph = patcher.Graph;
-        if (graph.Level == GraphLevel.Neuron)
-        {
-            throw new ArgumentException("edge attribution at neuron level is not supported yet; use the head or q/k/v level");
-        }
-
         if (steps < 0)
         {
             throw new ArgumentException($"integration steps must not be negative, got {steps}");
@@ -40,11 +38,12 @@ public static class EdgeAttribution
             .Select(t => t.to(ScalarType.Float64).cpu().data<double>().ToArray())
             .ToArray();
         var scores = new Dictionary<Edge, double>(graph.Edges.Count);
+        int positions = graph.Positions?.Count ?? 1;
         foreach (var edge in graph.Edges)
         {
             int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
             var group = slots.Groups[g];
-            scores[edge] = tables[g][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
+            scores[edge] = tables[(g * positions) + Math.Max(0, layout.PositionGroup(edge))][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
         }
 
         return scores;
@@ -52,7 +51,8 @@ public static class EdgeAttribution
 
     /// <summary>
     /// The scores as tensors on the model's device, one table <c>[sources, count]</c> per slot group of
-    /// <paramref name="slots"/> (nothing is read back, so this runs on any device).
+    /// <paramref name="slots"/> (nothing is read back, so this runs on any device); in a positional graph one per slot
+    /// group and position group, position groups innermost.
     /// </summary>
     internal static Tensor[] ScoreTables(
         HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps, DestinationSlots slots)
@@ -79,10 +79,43 @@ public static class EdgeAttribution
             }
         }
 
+        if (patcher.Graph.Positions is { } positions)
+        {
+            return PositionTables(patcher.Input, positions, ablated - clean, gradients, slots);
+        }
+
         var delta = (ablated - clean).flatten(1); // [n_src, b*p*d]
         var flatGradients = gradients.flatten(1); // [n_slots, b*p*d]
         return slots.Groups
             .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t())) // [sources, count]
             .ToArray();
+    }
+
+    /// <summary>
+    /// The tables of a positional graph: per slot group and position group, the product over that group's rows only
+    /// (each row is read once in all, so the cost is the product without positions).
+    /// </summary>
+    private static Tensor[] PositionTables(PatchingInput input, GraphPositions positions, Tensor delta, Tensor gradients, DestinationSlots slots)
+    {
+        long nSrc = delta.shape[0], b = delta.shape[1], p = delta.shape[2], d = delta.shape[3], nSlots = gradients.shape[0];
+        var groups = positions.Mode == PositionMode.All
+            ? arange(p, ScalarType.Int64, delta.device).repeat(b) // [b·p]: the group is the position
+            : input.PositionGroups!.to(ScalarType.Int64).reshape(-1); // [b·p]
+        var rowsDelta = delta.view(nSrc, b * p, d); // [n_src, b·p, d]
+        var rowsGradients = gradients.view(nSlots, b * p, d); // [n_slots, b·p, d]
+        var tables = new Tensor[slots.Groups.Count * positions.Count];
+        for (int pg = 0; pg < positions.Count; pg++)
+        {
+            var rows = nonzero(groups.eq(pg)).view(-1); // [r]
+            var groupDelta = rowsDelta.index_select(1, rows).flatten(1); // [n_src, r·d]
+            var groupGradients = rowsGradients.index_select(1, rows).flatten(1); // [n_slots, r·d]
+            for (int g = 0; g < slots.Groups.Count; g++)
+            {
+                var group = slots.Groups[g];
+                tables[(g * positions.Count) + pg] = matmul(groupDelta.narrow(0, 0, group.Sources), groupGradients.narrow(0, group.Start, group.Count).t()); // [sources, count]
+            }
+        }
+
+        return tables;
     }
 }

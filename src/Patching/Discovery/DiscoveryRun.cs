@@ -119,8 +119,9 @@ public sealed class DiscoveryRun
         }
 
         var config = loaded.Model.Config;
-        using var batch = TaskBatch.From(dataset);
-        var graph = ModelGraph.Build(config, s.Level);
+        var positions = TaskPositions.For(s.Positions, dataset);
+        using var batch = TaskPositions.Batch(dataset, positions);
+        var graph = ModelGraph.Build(config, s.Level, positions);
         using var noGrad = TorchSharp.torch.no_grad();
         long keep = Algorithm.Traits.Selection == SelectionKind.ThresholdTest ? PromptBatches.DefaultKeepBytes : 0; // ranking: one pass, nothing kept
         using var batches = PromptBatches.Create(loaded.Model, graph, batch, _ablation, s.BatchSize, s.Seed, keep);
@@ -145,6 +146,7 @@ public sealed class DiscoveryRun
                 ["budget_percent"] = s.BudgetPercent,
                 ["ablation"] = _ablation.Name,
                 ["level"] = GraphLevels.Name(s.Level),
+                ["positions"] = GraphPositions.Name(s.Positions),
                 ["metric"] = metricKey,
                 ["seed"] = s.Seed,
                 ["prompts"] = dataset.Prompts.Count,
@@ -194,9 +196,9 @@ public sealed class DiscoveryRun
         ("screen minimum", Settings.ScreenMinimum),
         ("screen maximum", Settings.ScreenMaximum),
         ("fixed screen", Settings.FixedScreen),
-    }.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
+    }.Concat(Settings.Positions == PositionMode.None ? [] : [("positions", (object?)GraphPositions.Name(Settings.Positions))]).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
 
-    /// <summary>Option values a method would fail on later (NaN budgets, non-positive IG steps, a screen outside (0, 1], the neuron level for EAP).</summary>
+    /// <summary>Option values a method would fail on later (NaN budgets, non-positive IG steps, a screen outside (0, 1]).</summary>
     private static void CheckRanges(DiscoverySettings s, IDiscoveryAlgorithm algorithm)
     {
         if (s.BudgetPercent is { } budget && !(budget is > 0 and <= 100))
@@ -212,11 +214,6 @@ public sealed class DiscoveryRun
         if (algorithm.Traits.UsesScreenFraction && !(s.ScreenFraction is > 0 and <= 1))
         {
             throw new BadInputException($"--screen must be a fraction in (0, 1], got {s.ScreenFraction}");
-        }
-
-        if (s.Level == GraphLevel.Neuron && algorithm.Traits.Selection == SelectionKind.Ranking || s.Level == GraphLevel.Neuron && algorithm.Traits.UsesIgSteps)
-        {
-            throw new BadInputException($"--level neuron: --method {s.Method} scores edges by gradients, which the neuron level does not support; use --level head or qkv, or --method acdc");
         }
     }
 

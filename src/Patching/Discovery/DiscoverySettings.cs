@@ -26,6 +26,9 @@ public sealed record DiscoverySettings
 
     public GraphLevel Level { get; init; } = GraphLevel.Qkv;
 
+    /// <summary>How edges are split by the destination's token position (<c>--positions none|all|labels</c>).</summary>
+    public PositionMode Positions { get; init; } = PositionMode.None;
+
     public int Seed { get; init; }
 
     public int IgSteps { get; init; } = 5;

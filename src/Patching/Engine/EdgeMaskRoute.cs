@@ -29,6 +29,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     private readonly List<(int Variant, Edge Edge)> _logits;
     private readonly RecordRoute? _recorder;
     private readonly Tensor? _readPositions; // [b]: the unembedding reads only these positions (null: every position)
+    private readonly PositionRows? _positions; // a positional graph's row groups (null: edges span all positions)
     private (int Layer, Tensor Correction)? _mlpBelow; // set by AttentionInput, read by MlpInput of the same layer
 
     /// <summary>
@@ -45,8 +46,10 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         long b,
         long p,
         RecordRoute? recorder = null,
-        Tensor? readPositions = null)
+        Tensor? readPositions = null,
+        PositionRows? positions = null)
     {
+        _positions = positions;
         _recorder = recorder;
         _readPositions = readPositions?.to(ScalarType.Int64);
         _model = model;
@@ -92,17 +95,17 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
 
         int heads = _model.Config.NHeads, channels = _layout.Channels, slots = channels * heads;
-        var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source))).ToList();
+        var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).ToList();
         var pairs = entries.Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
         var residV = residPre.view(_variants, _b, _p, _d);
         // the MLP's corrections from sources below this layer ride along as one more slot (no residual), so the MLP
         // reads the buffer only for this layer's heads (MlpInput)
         int firstHead = _layout.SourceIndex(Node.Head(layer, 0));
-        var mlpBelow = _layout.NeuronLevel ? [] : _mlps[layer].Select(x => (x.Variant, slots, _layout.SourceIndex(x.Edge.Source))).Where(x => x.Item3 < firstHead).ToList();
+        var mlpBelow = _layout.NeuronLevel ? [] : _mlps[layer].Select(x => (x.Variant, slots, _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).Where(x => x.Item3 < firstHead).ToList();
         var all = mlpBelow.Count == 0 ? triples : triples.Concat(mlpBelow).ToList();
         int allSlots = slots + (mlpBelow.Count == 0 ? 0 : 1);
         var corrected = _deltas.PreferDense(all.Count, allSlots, all.Max(x => x.Item3) + 1)
-            ? _deltas.Corrected(residV, all, allSlots, withoutResidual: slots) // [V, b, p, c·h (+ 1), d]
+            ? _deltas.Corrected(residV, all, allSlots, withoutResidual: slots, positions: _positions) // [V, b, p, c·h (+ 1), d]
             : null;
         if (corrected is not null && mlpBelow.Count > 0)
         {
@@ -125,7 +128,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
                     x = residV.unsqueeze(0).expand(heads, _variants, _b, _p, _d).clone(); // corrected in place
                     foreach (var (variant, edge) in entries.Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
                     {
-                        x[edge.Destination.Index, variant].sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
+                        x[edge.Destination.Index, variant].sub_(Delta(edge, variant));
                     }
                 }
 
@@ -162,7 +165,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
                 var x = residV[variant].clone(); // [b, p, d], corrected in place: one buffer however many edges
                 foreach (var (_, edge) in byPair[pairs[t]].Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
                 {
-                    x.sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
+                    x.sub_(Delta(edge, variant));
                 }
 
                 rows[c][t] = x;
@@ -222,7 +225,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             var x = inV[groups[t].Key.Variant].clone(); // [b, p, d], corrected in place
             foreach (var (_, edge) in groups[t])
             {
-                x.sub_(_deltas[_layout.SourceIndex(edge.Source)][groups[t].Key.Variant]);
+                x.sub_(Delta(edge, groups[t].Key.Variant));
             }
 
             inputs[t] = x;
@@ -277,20 +280,28 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             return read.view(_variants * _b, 1, _d);
         }
 
-        var triples = _logits.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
+        var triples = _logits.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).ToList();
         if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
         {
             var rows = arange(_b, ScalarType.Int64, _readPositions.device).mul_(_p).add_(_readPositions); // [b]: flat row b·p + position
-            return _deltas.CorrectedAt(read, triples, rows).view(_variants * _b, 1, _d);
+            return _deltas.CorrectedAt(read, triples, rows, _positions).view(_variants * _b, 1, _d);
         }
 
         var x = read.clone(); // [V, b, d], in place: one buffer however many edges
         foreach (var (variant, edge) in _logits)
         {
-            x.select(0, variant).sub_(_deltas[_layout.SourceIndex(edge.Source)][variant].gather(1, index).squeeze(1)); // [b, d]
+            var delta = _deltas[_layout.SourceIndex(edge.Source)][variant]; // [b, p, d]
+            x.select(0, variant).sub_((_positions is null ? delta : _positions.Restrict(delta, _layout.PositionGroup(edge))).gather(1, index).squeeze(1)); // [b, d]
         }
 
         return x.view(_variants * _b, 1, _d);
+    }
+
+    /// <summary>x_s − x̃_s of an ablated edge's source in variant <paramref name="variant"/>, <c>[b, p, d]</c>, zero outside the edge's position group.</summary>
+    private Tensor Delta(Edge edge, int variant)
+    {
+        var delta = _deltas[_layout.SourceIndex(edge.Source)][variant]; // [b, p, d]
+        return _positions is null ? delta : _positions.Restrict(delta, _layout.PositionGroup(edge));
     }
 
     /// <summary>A head input's slot: channel-major (all q, then k, then v), or the head at head level.</summary>
@@ -317,7 +328,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             int s = _layout.SourceIndex(edge.Source);
             if (s >= firstHead)
             {
-                x.select(0, variant).sub_(_deltas[s][variant]);
+                x.select(0, variant).sub_(Delta(edge, variant));
             }
         }
 
@@ -327,16 +338,16 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     /// <summary><paramref name="input"/> <c>[V·b, p, d]</c> minus, per variant, Σ over its ablated edges into one destination of (x_s − x̃_s).</summary>
     private Tensor Corrected(List<(int Variant, Edge Edge)> entries, Tensor input)
     {
-        var triples = entries.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source))).ToList();
+        var triples = entries.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).ToList();
         if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
         {
-            return _deltas.Corrected(input.view(_variants, _b, _p, _d), triples, 1).view(_variants * _b, _p, _d); // [V, b, p, 1, d] as [V·b, p, d]
+            return _deltas.Corrected(input.view(_variants, _b, _p, _d), triples, 1, positions: _positions).view(_variants * _b, _p, _d); // [V, b, p, 1, d] as [V·b, p, d]
         }
 
         var x = input.view(_variants, _b, _p, _d).clone(); // in place: one buffer however many edges
         foreach (var (variant, edge) in entries)
         {
-            x.select(0, variant).sub_(_deltas[_layout.SourceIndex(edge.Source)][variant]);
+            x.select(0, variant).sub_(Delta(edge, variant));
         }
 
         return x.view(_variants * _b, _p, _d);

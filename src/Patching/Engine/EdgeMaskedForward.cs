@@ -107,11 +107,15 @@ public sealed class EdgeMaskedForward
         }
 
         var startResid = start < _cfg.NLayers ? clean.ResidPre[start] : clean.ResidFinal;
-        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, variants, b, p, readPositions: read);
+        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, variants, b, p, readPositions: read, positions: Rows(input, ablated));
         var final = _model.RunBlocks(start, VariantBatch.Repeat(startResid, variants), context, route); // [V·b, p, d], or [V·b, 1, d] at the read positions
         var logits = _model.Logits(final, fireHooks: false); // [V·b, p|1, v]
         return (read is null ? logits.view(variants, b, p, logits.shape[^1]) : logits.view(variants, b, logits.shape[^1])).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The row groups of a run on a positional graph (null without positions).</summary>
+    private PositionRows? Rows(PatchingInput input, Tensor ablated) =>
+        _layout.Positions is { } positions ? PositionRows.For(input, positions.Count, positions.Mode == PositionMode.All, ablated.dtype) : null;
 
     /// <summary>
     /// The deltas of a run of <paramref name="variants"/> sets holding <paramref name="edges"/> ablated edges in all: many
@@ -180,7 +184,7 @@ public sealed class EdgeMaskedForward
         var x0 = clean.Outputs[inputSource]; // [b, p, d]: the input node has no incoming edge
         deltas.Set(inputSource, (x0 - ablated[inputSource]).unsqueeze(0)); // [1, b, p, d]
         var recorder = new RecordRoute(_model, _layout, x0);
-        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, 1, b, p, recorder);
+        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, 1, b, p, recorder, positions: Rows(input, ablated));
         var context = _model.Context(input.Tokens, input.AttentionMask);
         _model.RunBlocks(0, x0, context, route);
         return new SourceRecord(

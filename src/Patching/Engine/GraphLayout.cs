@@ -29,6 +29,7 @@ public sealed class GraphLayout
         }
 
         NeuronLevel = graph.Level == GraphLevel.Neuron;
+        Positions = graph.Positions;
         Channels = graph.Level == GraphLevel.Head ? 1 : 3;
     }
 
@@ -45,7 +46,13 @@ public sealed class GraphLayout
     /// <summary>Inputs per head: 3 (q, k, v) or 1 (all three share one input).</summary>
     public int Channels { get; }
 
+    /// <summary>The position groups edges are split by (null: not split).</summary>
+    public GraphPositions? Positions { get; }
+
     public int SourceIndex(Node node) => _sourceIndex[node];
+
+    /// <summary>The position group an edge ablates (-1: all positions).</summary>
+    public int PositionGroup(Edge edge) => edge.Position is null || Positions is null ? -1 : Positions.IndexOf(edge.Position);
 
     /// <summary>The layer whose computation an edge's destination input enters (logits: <c>n_layers</c>).</summary>
     public int DestinationLayer(Edge edge) => edge.Destination.Kind == NodeKind.Logits ? Config.NLayers : edge.Destination.Layer;

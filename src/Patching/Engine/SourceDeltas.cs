@@ -75,15 +75,22 @@ internal sealed class SourceDeltas
     /// <paramref name="residual"/> is <c>[V, b, p, d]</c> and <paramref name="entries"/> lists the (variant, slot, source)
     /// triples whose mask is 1. Slots from <paramref name="withoutResidual"/> on get only the sum of their ablated deltas,
     /// negated (no residual). One batched product; only the buffer's first <c>1 + max source + 1</c> slots take part.
+    /// With <paramref name="positions"/>, an entry's mask is 1 only at the rows of its group (a mask per row).
     /// </summary>
-    public Tensor Corrected(Tensor residual, IReadOnlyCollection<(int Variant, int Slot, int Source)> entries, int slots, int withoutResidual = int.MaxValue)
+    public Tensor Corrected(Tensor residual, IReadOnlyCollection<(int Variant, int Slot, int Source, int Group)> entries, int slots, int withoutResidual = int.MaxValue, PositionRows? positions = null)
     {
         var buffer = _buffer ?? throw new InvalidOperationException("sparse deltas have no dense correction");
         int prefix = Prefix(entries);
         Slot(0).copy_(residual); // the residual enters the product as slot 0
         long rows = _shape[1] * _shape[2], d = _shape[3];
-        var m = Mask(entries, slots, prefix, withoutResidual); // [V, slots, prefix]
         var used = buffer.narrow(2, 0, prefix); // [V, b·p, prefix, d]
+        if (positions is not null)
+        {
+            var perRow = PositionMask(entries, slots, prefix, withoutResidual, positions.Count).index_select(1, positions.Flat); // [V, b·p, slots, prefix]
+            return matmul(perRow, used).view(_variants, _shape[1], _shape[2], slots, d); // [V, b, p, slots, d]
+        }
+
+        var m = Mask(entries, slots, prefix, withoutResidual); // [V, slots, prefix]
         var result = _variants == 1
             ? bmm(m[0].unsqueeze(0).expand(rows, slots, prefix), used[0]).unsqueeze(0) // [1, b·p, slots, d]
             : matmul(m.unsqueeze(1), used); // [V, b·p, slots, d]
@@ -95,21 +102,24 @@ internal sealed class SourceDeltas
     /// the stream at <paramref name="rows"/> <c>[b]</c> (flat indices b·p + position into the buffer's rows); returns
     /// <c>[V, b, d]</c>. Reads only those rows of the buffer.
     /// </summary>
-    public Tensor CorrectedAt(Tensor residual, IReadOnlyCollection<(int Variant, int Slot, int Source)> entries, Tensor rows)
+    public Tensor CorrectedAt(Tensor residual, IReadOnlyCollection<(int Variant, int Slot, int Source, int Group)> entries, Tensor rows, PositionRows? positions = null)
     {
         var buffer = _buffer ?? throw new InvalidOperationException("sparse deltas have no dense correction");
         int prefix = Prefix(entries);
         long b = rows.shape[0], d = _shape[3];
         var used = buffer.narrow(2, 0, prefix).gather(1, rows.view(1, b, 1, 1).expand(_variants, b, prefix, d)); // [V, b, prefix, d], a copy of those rows
         used.select(2, 0).copy_(residual);
-        return matmul(Mask(entries, 1, prefix, int.MaxValue).unsqueeze(1), used).squeeze(2); // [V, b, 1, d] -> [V, b, d]
+        var mask = positions is null
+            ? Mask(entries, 1, prefix, int.MaxValue).unsqueeze(1) // [V, 1, 1, prefix]
+            : PositionMask(entries, 1, prefix, int.MaxValue, positions.Count).index_select(1, positions.Flat.index_select(0, rows)); // [V, b, 1, prefix]
+        return matmul(mask, used).squeeze(2); // [V, b, 1, d] -> [V, b, d]
     }
 
     /// <summary>Whether a dense product is cheaper than one subtraction per entry for a group of this size.</summary>
     public bool PreferDense(int entries, int slots, int prefix) => Dense && entries * 16L >= (long)_variants * slots * prefix;
 
     /// <summary>The buffer slots a product over <paramref name="entries"/> reads (the residual and sources 0 … max); zeroes the never-written ones among them.</summary>
-    private int Prefix(IReadOnlyCollection<(int Variant, int Slot, int Source)> entries)
+    private int Prefix(IReadOnlyCollection<(int Variant, int Slot, int Source, int Group)> entries)
     {
         int prefix = 1 + entries.Max(x => x.Source) + 1;
         for (int slot = 1; slot < prefix; slot++)
@@ -125,7 +135,7 @@ internal sealed class SourceDeltas
     }
 
     /// <summary>The product's mask <c>[V, slots, prefix]</c>: +1 for the residual (slots below <paramref name="withoutResidual"/>), −1 per ablated edge.</summary>
-    private Tensor Mask(IReadOnlyCollection<(int Variant, int Slot, int Source)> entries, int slots, int prefix, int withoutResidual)
+    private Tensor Mask(IReadOnlyCollection<(int Variant, int Slot, int Source, int Group)> entries, int slots, int prefix, int withoutResidual)
     {
         var mask = new float[_variants * slots * prefix];
         for (int v = 0; v < _variants; v++)
@@ -136,12 +146,32 @@ internal sealed class SourceDeltas
             }
         }
 
-        foreach (var (variant, slot, source) in entries)
+        foreach (var (variant, slot, source, _) in entries)
         {
             mask[(((variant * slots) + slot) * prefix) + 1 + source] = -1f;
         }
 
         return tensor(mask, [_variants, slots, prefix], device: _buffer!.device).to(_buffer.dtype);
+    }
+
+    /// <summary>The mask per position group <c>[V, groups, slots, prefix]</c>: the residual in every group, −1 per ablated edge in its own.</summary>
+    private Tensor PositionMask(IReadOnlyCollection<(int Variant, int Slot, int Source, int Group)> entries, int slots, int prefix, int withoutResidual, int groups)
+    {
+        var mask = new float[_variants * groups * slots * prefix];
+        for (int vg = 0; vg < _variants * groups; vg++)
+        {
+            for (int j = 0; j < Math.Min(slots, withoutResidual); j++)
+            {
+                mask[((vg * slots) + j) * prefix] = 1f;
+            }
+        }
+
+        foreach (var (variant, slot, source, group) in entries)
+        {
+            mask[(((((variant * groups) + group) * slots) + slot) * prefix) + 1 + source] = -1f;
+        }
+
+        return tensor(mask, [_variants, groups, slots, prefix], device: _buffer!.device).to(_buffer.dtype);
     }
 
     /// <summary>Buffer slot <paramref name="slot"/> as <c>[V, b, p, d]</c>, a strided view.</summary>

@@ -73,6 +73,11 @@ public static class HypothesisReader
             throw new BadInputException($"{path}: causal scrubbing works on head or q/k/v level graphs, not on neurons");
         }
 
+        if (GraphLevels.PositionsOf(edgeSpecs.Select(e => e.Name)) != PositionMode.None)
+        {
+            throw new BadInputException($"{path}: causal scrubbing works on graphs without positions: an edge names no @position (a feature's 'position' says where it is read)");
+        }
+
         var graph = graphFor(level);
         var nodeFeatures = new Dictionary<Node, InputFeature>();
         if (root["nodes"] is JObject nodes)

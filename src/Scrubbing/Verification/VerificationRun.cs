@@ -152,14 +152,48 @@ public sealed class VerificationRun
         return record with { Scrubbing = scrubs, Timings = timings };
     }
 
+    /// <summary>
+    /// A positional circuit on the task's own position groups (every position of its prompts, or its word labels and
+    /// <c>other</c>): a file's groups may be fewer (a list names only the groups it uses); an edge at a group the task
+    /// lacks is bad input naming the edge and the task's groups.
+    /// </summary>
+    private static CircuitFile OnTaskPositions(CircuitFile file, TaskDataset dataset)
+    {
+        if (file.Graph.Positions is not { } given || TaskPositions.For(given.Mode, dataset) is not { } task || task.Equals(given))
+        {
+            return file;
+        }
+
+        var graph = ComputeGraph.Build(file.Graph.Shape, file.Graph.Level, task);
+        Edge Moved(Edge e)
+        {
+            try
+            {
+                return graph.ParseEdge(e.Id); // an unknown group is refused naming the nearest valid edge
+            }
+            catch (GraphIdException x)
+            {
+                throw new BadInputException($"{file.Path}: task '{dataset.Name}' has {task}: {x.Message}", x);
+            }
+        }
+
+        return file with
+        {
+            Graph = graph,
+            Circuit = new Circuit(file.Circuit.Edges.Select(Moved)),
+            Scores = file.Scores?.ToDictionary(kv => Moved(kv.Key), kv => kv.Value),
+        };
+    }
+
     private VerificationRecord VerifyCircuit(
         VerificationRecord record, CircuitFile file, CircuitFile? truthFile, LoadedModel loaded, TaskDataset dataset, IMetric metric,
         IProgress<VerificationProgress>? progress, Dictionary<string, double> timings, Stopwatch clock)
     {
+        file = OnTaskPositions(file, dataset);
         var graph = file.Graph;
-        using var batch = TaskBatch.From(dataset);
+        using var batch = TaskPositions.Batch(dataset, graph.Positions);
         using var patcher = new EdgePatcher(
-            loaded.Model, graph, new PatchingInput(batch.Clean, batch.AttentionMask, batch.ReadPositions), _ablation, batch.Corrupt, seed: Settings.Seed);
+            loaded.Model, graph, new PatchingInput(batch.Clean, batch.AttentionMask, batch.ReadPositions, batch.PositionGroups), _ablation, batch.Corrupt, seed: Settings.Seed);
         var evaluator = new CircuitEvaluator(patcher, metric, batch.Answers, batch.WrongAnswers);
         var circuitMetric = evaluator.ExactMetricOf([file.Circuit])[0];
         double faithfulness = evaluator.FaithfulnessOf([file.Circuit])[0];

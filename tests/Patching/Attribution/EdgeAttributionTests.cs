@@ -38,6 +38,37 @@ public sealed class EdgeAttributionTests
         // in float64, a central difference of the exact edge patch a step ε towards the ablated value is the
         // derivative to O(ε²): EAP (the derivative by backpropagation) must agree within 1e-4 relative
         using var setup = new Setup(family is null ? Seed : ArchitecturePatchingTests.SeedOf(family), level, ScalarType.Float64);
+        AssertMatchesFiniteDifferences(setup, $"{family ?? "mixed"}, {level}");
+    }
+
+    [Theory]
+    [InlineData(GraphLevel.Neuron, null, PositionMode.None)]
+    [InlineData(GraphLevel.Neuron, "gemma2", PositionMode.None)]
+    [InlineData(GraphLevel.Qkv, null, PositionMode.All)]
+    [InlineData(GraphLevel.Qkv, null, PositionMode.Labels)]
+    [InlineData(GraphLevel.Head, "gemma2", PositionMode.Labels)]
+    public void EAP_scores_at_neuron_and_position_level_match_finite_differences_of_the_exact_edge_patch(GraphLevel level, string? family, PositionMode positions)
+    {
+        using var setup = new Setup(family is null ? Seed : ArchitecturePatchingTests.SeedOf(family), level, ScalarType.Float64, positions);
+        AssertMatchesFiniteDifferences(setup, $"{family ?? "mixed"}, {level}, positions {positions}");
+    }
+
+    [Fact]
+    public void Positional_EAP_scores_sum_over_the_groups_to_the_score_without_positions()
+    {
+        using var plain = new Setup(Seed, GraphLevel.Qkv);
+        using var positional = new Setup(Seed, GraphLevel.Qkv, positions: PositionMode.Labels);
+        var whole = EdgeAttribution.Score(plain.Model, plain.Patcher, plain.Metric, plain.Answers, plain.Wrong, steps: 3);
+        var split = EdgeAttribution.Score(positional.Model, positional.Patcher, positional.Metric, positional.Answers, positional.Wrong, steps: 3);
+        foreach (var edge in plain.Graph.Edges)
+        {
+            double sum = positional.Graph.Positions!.Labels.Sum(l => split[edge with { Position = l }]);
+            Assert.True(Math.Abs(sum - whole[edge]) <= 1e-4 * Math.Max(1, Math.Abs(whole[edge])), $"{edge.Id}: {sum} vs {whole[edge]}");
+        }
+    }
+
+    private static void AssertMatchesFiniteDifferences(Setup setup, string what)
+    {
         const double epsilon = 1e-4;
         Assert.Equal(ScalarType.Float64, setup.Patcher.CleanLogits.dtype);
         var scores = EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong);
@@ -65,7 +96,7 @@ public sealed class EdgeAttributionTests
         }
 
         Assert.True(worst > 0, "EAP and the finite differences cannot agree to the last bit");
-        Console.WriteLine($"EAP vs central differences ({family ?? "mixed"}, {level}): worst relative error {worst:G3} over {edges.Count} edges");
+        Console.WriteLine($"EAP vs central differences ({what}): worst relative error {worst:G3} over {edges.Count} edges");
     }
 
     [Fact]
@@ -84,28 +115,29 @@ public sealed class EdgeAttributionTests
     }
 
     [Fact]
-    public void Negative_steps_and_the_neuron_level_are_refused()
+    public void Negative_steps_are_refused()
     {
-        using (var setup = new Setup(Seed, GraphLevel.Qkv))
-        {
-            Assert.Contains("steps", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: -1)).Message);
-        }
-
-        using var neurons = new Setup(Seed, GraphLevel.Neuron);
-        Assert.Contains("neuron", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(neurons.Model, neurons.Patcher, neurons.Metric, neurons.Answers, neurons.Wrong)).Message);
+        using var setup = new Setup(Seed, GraphLevel.Qkv);
+        Assert.Contains("steps", Assert.Throws<ArgumentException>(() => EdgeAttribution.Score(setup.Model, setup.Patcher, setup.Metric, setup.Answers, setup.Wrong, steps: -1)).Message);
     }
 
     private sealed class Setup : IDisposable
     {
-        public Setup(int seed, GraphLevel level, ScalarType dtype = ScalarType.Float32)
+        public Setup(int seed, GraphLevel level, ScalarType dtype = ScalarType.Float32, PositionMode positions = PositionMode.None)
         {
             var config = RandomModels.Config(seed);
             Model = dtype == ScalarType.Float64 ? RandomModels.Float64Model(config, seed) : RandomModels.Model(config, seed);
 
-            Graph = RandomModels.Graph(config, level);
+            Graph = ModelGraph.Build(config, level, positions switch
+            {
+                PositionMode.All => GraphPositions.All(6),
+                PositionMode.Labels => GraphPositions.OfLabels(["A", "B"]),
+                _ => null,
+            });
             var clean = RandomModels.Tokens(seed, 4, 6, config.DVocab).DetachFromDisposeScope();
             Corrupted = RandomModels.Tokens(seed + 1, 4, 6, config.DVocab).DetachFromDisposeScope();
-            Input = new PatchingInput(clean, ReadPositions: full([4L], 5L, ScalarType.Int64).DetachFromDisposeScope());
+            var groups = positions == PositionMode.Labels ? randint(0, 3, [4, 6], generator: new Generator((ulong)seed + 3)).DetachFromDisposeScope() : null; // a layout per prompt
+            Input = new PatchingInput(clean, ReadPositions: tensor(new long[] { 5, 4, 5, 3 }).DetachFromDisposeScope(), PositionGroups: groups);
             Answers = tensor(new long[] { 1, 2, 3, 4 }).view(4, 1).DetachFromDisposeScope();
             Wrong = tensor(new long[] { 0, 0, 1, 1 }).view(4, 1).DetachFromDisposeScope();
             Patcher = new EdgePatcher(Model, Graph, Input, new ResampleAblation(), Corrupted);
