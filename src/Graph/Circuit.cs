@@ -167,9 +167,14 @@ public sealed class Circuit : IEquatable<Circuit>
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(scores);
         var scored = new List<(double Key, int Index)>(scores.Count);
+        var edges = graph.Edges;
+        int next = 0;
         foreach (var (edge, score) in scores)
         {
-            int index = graph.IndexOf(edge);
+            // scores made from the graph list its own edges in its order (a dictionary filled in that order), which
+            // spares a lookup per edge; anything else is looked up
+            int index = next < edges.Count && ReferenceEquals(edges[next], edge) ? next : graph.IndexOf(edge);
+            next = index + 1;
             if (index < 0)
             {
                 throw new ArgumentException($"Scored edge {edge?.Id ?? "null"} is not in {graph.Describe()}.", nameof(scores));

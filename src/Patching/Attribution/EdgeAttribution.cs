@@ -25,6 +25,19 @@ public static class EdgeAttribution
     public static IReadOnlyDictionary<Edge, double> Score(
         HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps = 0)
     {
+        var scores = new Dictionary<Edge, double>(patcher.Graph.Edges.Count);
+        AddScores(model, patcher, metric, answers, wrongAnswers, steps, scores, 1.0);
+        return scores;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="weight"/> × every edge's score into <paramref name="scores"/> (one hash per edge: a
+    /// positional GPT-2-small graph has half a million edges, and the dictionary work is then a visible share of EAP).
+    /// </summary>
+    internal static void AddScores(
+        HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps,
+        Dictionary<Edge, double> scores, double weight)
+    {
         var graph = patcher.Graph;
         if (steps < 0)
         {
@@ -37,16 +50,24 @@ public static class EdgeAttribution
         var tables = ScoreTables(model, patcher, metric, answers, wrongAnswers, steps, slots)
             .Select(t => t.to(ScalarType.Float64).cpu().data<double>().ToArray())
             .ToArray();
-        var scores = new Dictionary<Edge, double>(graph.Edges.Count);
         int positions = graph.Positions?.Count ?? 1;
+        // A positional graph lists each edge's position groups consecutively (ComputeGraph.Build), so the slot and
+        // source row are looked up once per edge and reused for its groups: the lookups cost more than the insert.
+        Edge? last = null;
+        int table = 0, index = 0;
         foreach (var edge in graph.Edges)
         {
-            int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
-            var group = slots.Groups[g];
-            scores[edge] = tables[(g * positions) + Math.Max(0, layout.PositionGroup(edge))][(layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start];
-        }
+            if (last is null || !ReferenceEquals(edge.Source, last.Source) || !ReferenceEquals(edge.Destination, last.Destination) || edge.Input != last.Input)
+            {
+                int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
+                var group = slots.Groups[g];
+                table = g * positions;
+                index = (layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start;
+                last = edge;
+            }
 
-        return scores;
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scores, edge, out _) += weight * tables[table + Math.Max(0, layout.PositionGroup(edge))][index];
+        }
     }
 
     /// <summary>
@@ -61,7 +82,12 @@ public static class EdgeAttribution
         var target = new MetricTarget(answers, wrongAnswers, patcher.CleanLogits);
         var clean = patcher.CleanSources; // [n_src, b, p, d]
         var ablated = patcher.AblatedSources;
-        var gradients = zeros([slots.Count, .. clean.shape[1..]], clean.dtype, clean.device); // [n_slots, b, p, d]
+        // one table per position: the gradients are kept position-major ([n_slots, p, b, d] in memory, seen as
+        // [n_slots, b, p, d]), so each position's rows are one strided matrix that the product reads without a copy
+        bool byPosition = patcher.Graph.Positions?.Mode == PositionMode.All;
+        long[] shape = [.. clean.shape];
+        var stored = zeros(byPosition ? [slots.Count, shape[2], shape[1], shape[3]] : [slots.Count, .. shape[1..]], clean.dtype, clean.device);
+        var gradients = byPosition ? stored.permute(0, 2, 1, 3) : stored; // [n_slots, b, p, d]
         int inputRow = layout.SourceIndex(Node.Input);
         if (steps == 0)
         {
@@ -79,6 +105,11 @@ public static class EdgeAttribution
             }
         }
 
+        if (byPosition)
+        {
+            return EachPositionTables((ablated - clean).permute(0, 2, 1, 3).contiguous(), stored, slots);
+        }
+
         if (patcher.Graph.Positions is { } positions)
         {
             return PositionTables(patcher.Input, positions, ablated - clean, gradients, slots);
@@ -89,6 +120,29 @@ public static class EdgeAttribution
         return slots.Groups
             .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t())) // [sources, count]
             .ToArray();
+    }
+
+    /// <summary>
+    /// The tables of a graph with an edge per position (<see cref="PositionMode.All"/>) from position-major deltas
+    /// <c>[n_src, p, b, d]</c> and gradients <c>[n_slots, p, b, d]</c>: per slot group and position, one product over
+    /// that position's rows, read in place.
+    /// </summary>
+    private static Tensor[] EachPositionTables(Tensor delta, Tensor gradients, DestinationSlots slots)
+    {
+        long p = delta.shape[1];
+        var tables = new Tensor[slots.Groups.Count * p];
+        for (int t = 0; t < p; t++)
+        {
+            var positionDelta = delta.select(1, t).flatten(1); // [n_src, b·d]
+            var positionGradients = gradients.select(1, t).flatten(1); // [n_slots, b·d], rows p·b·d apart
+            for (int g = 0; g < slots.Groups.Count; g++)
+            {
+                var group = slots.Groups[g];
+                tables[(g * p) + t] = matmul(positionDelta.narrow(0, 0, group.Sources), positionGradients.narrow(0, group.Start, group.Count).t()); // [sources, count]
+            }
+        }
+
+        return tables;
     }
 
     /// <summary>

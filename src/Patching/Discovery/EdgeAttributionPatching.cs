@@ -37,18 +37,10 @@ public sealed class EdgeAttributionPatching : IDiscoveryAlgorithm
     /// </summary>
     internal IReadOnlyDictionary<CircuitFinder.Graph.Edge, double> Scores(DiscoveryContext context)
     {
-        var total = new Dictionary<CircuitFinder.Graph.Edge, double>();
+        var total = new Dictionary<CircuitFinder.Graph.Edge, double>(context.Graph.Edges.Count);
         double prompts = context.PromptCount;
-        context.Batches.ForEach(batch =>
-        {
-            var scores = EdgeAttribution.Score(context.Model, batch.Patcher, context.Metric, batch.Answers, batch.WrongAnswers, _integrated ? context.Options.IgSteps : 0);
-            double weight = batch.Count / prompts;
-            foreach (var (edge, score) in scores)
-            {
-                total[edge] = total.GetValueOrDefault(edge) + (weight * score);
-            }
-        });
-
+        context.Batches.ForEach(batch => EdgeAttribution.AddScores(
+            context.Model, batch.Patcher, context.Metric, batch.Answers, batch.WrongAnswers, _integrated ? context.Options.IgSteps : 0, total, batch.Count / prompts));
         return total;
     }
 }

@@ -53,11 +53,13 @@ public sealed class EdgeAttributionTests
         AssertMatchesFiniteDifferences(setup, $"{family ?? "mixed"}, {level}, positions {positions}");
     }
 
-    [Fact]
-    public void Positional_EAP_scores_sum_over_the_groups_to_the_score_without_positions()
+    [Theory]
+    [InlineData(PositionMode.Labels)]
+    [InlineData(PositionMode.All)]
+    public void Positional_EAP_scores_sum_over_the_groups_to_the_score_without_positions(PositionMode mode)
     {
         using var plain = new Setup(Seed, GraphLevel.Qkv);
-        using var positional = new Setup(Seed, GraphLevel.Qkv, positions: PositionMode.Labels);
+        using var positional = new Setup(Seed, GraphLevel.Qkv, positions: mode);
         var whole = EdgeAttribution.Score(plain.Model, plain.Patcher, plain.Metric, plain.Answers, plain.Wrong, steps: 3);
         var split = EdgeAttribution.Score(positional.Model, positional.Patcher, positional.Metric, positional.Answers, positional.Wrong, steps: 3);
         foreach (var edge in plain.Graph.Edges)
