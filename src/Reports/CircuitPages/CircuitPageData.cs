@@ -54,6 +54,7 @@ public static class CircuitPageData
         var inputs = new JArray();
         var scores = new JArray();
         var flags = new JArray();
+        var groups = new JArray();
         foreach (var edge in embedded)
         {
             ids.Add(edge.Id);
@@ -62,6 +63,7 @@ public static class CircuitPageData
             inputs.Add(edge.Input switch { QkvInput.Q => 1, QkvInput.K => 2, QkvInput.V => 3, _ => 0 });
             scores.Add(page.Scores is not null && page.Scores.TryGetValue(edge, out double s) && double.IsFinite(s) ? Short(s) : JValue.CreateNull());
             flags.Add(page.Circuit.Contains(edge) ? 1 : 0);
+            groups.Add(graph.Positions?.IndexOf(edge.Position) ?? -1);
         }
 
         return new JObject
@@ -71,6 +73,7 @@ public static class CircuitPageData
             ["rows"] = rows,
             ["columns"] = graph.Shape.NHeads,
             ["graph_edges"] = graph.Edges.Count,
+            ["positions"] = graph.Positions is null ? JValue.CreateNull() : new JArray(graph.Positions.Labels),
             ["nodes"] = nodes,
             ["edges"] = new JObject
             {
@@ -80,6 +83,7 @@ public static class CircuitPageData
                 ["input"] = inputs,
                 ["score"] = page.Scores is null ? JValue.CreateNull() : scores,
                 ["in"] = flags,
+                ["pos"] = graph.Positions is null ? JValue.CreateNull() : groups,
             },
             ["run"] = page.Run?.DeepClone() ?? JValue.CreateNull(),
             ["verification"] = page.Verification?.DeepClone() ?? JValue.CreateNull(),

@@ -61,7 +61,9 @@
     var s = nodes[E.src[i]], d = nodes[E.dst[i]];
     var x1 = px(s), y1 = py(s) - BOX_H / 2, x2 = px(d) + (E.input[i] ? (E.input[i] - 2) * 14 : 0), y2 = py(d) + BOX_H / 2;
     var bend = Math.max(20, (y1 - y2) * 0.45);
-    return 'M' + x1.toFixed(1) + ' ' + y1.toFixed(1) + 'C' + x1.toFixed(1) + ' ' + (y1 - bend).toFixed(1) + ' ' + x2.toFixed(1) + ' ' + (y2 + bend).toFixed(1) + ' ' + x2.toFixed(1) + ' ' + y2.toFixed(1);
+    // a positional graph has one edge per position group between the same nodes: fan them out so each is seen
+    var fan = E.pos && E.pos[i] >= 0 && data.positions.length > 1 ? (E.pos[i] / (data.positions.length - 1) - 0.5) * Math.min(60, 8 * data.positions.length) : 0;
+    return 'M' + x1.toFixed(1) + ' ' + y1.toFixed(1) + 'C' + (x1 + fan).toFixed(1) + ' ' + (y1 - bend).toFixed(1) + ' ' + (x2 + fan).toFixed(1) + ' ' + (y2 + bend).toFixed(1) + ' ' + x2.toFixed(1) + ' ' + y2.toFixed(1);
   }
 
   // ---- the control ----

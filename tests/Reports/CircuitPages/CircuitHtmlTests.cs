@@ -84,6 +84,29 @@ public sealed class CircuitHtmlTests(ITestOutputHelper output)
         output.WriteLine($"screenshot: {Path.Combine(PageProbe.OutputFolder, "hostile-node-panel.png")} {shot.Length}");
     }
 
+    [SkippableFact]
+    public void A_positional_graph_draws_each_position_groups_edge_apart_and_carries_the_groups_as_data()
+    {
+        var graph = ComputeGraph.Build(new GraphShape(2, 2, 0, AttnOnly: true, ParallelAttnMlp: false), GraphLevel.Qkv, GraphPositions.OfLabels(["S2", "end", "other"]));
+        var scores = graph.Edges.Select((e, i) => (e, s: (i + 1.0) / graph.Edges.Count)).ToDictionary(p => p.e, p => p.s);
+        var circuit = new Circuit(graph.Edges.Where(e => e.Source == Node.Head(0, 0) && e.Destination == Node.Head(1, 0) && e.Input == QkvInput.K));
+        Assert.Equal(3, circuit.Count); // the edge at S2, end and other
+        string text = CircuitHtml.Write(new CircuitPage("positions", graph, circuit, scores, null, null, null));
+        var data = PageProbe.Data(text);
+        Assert.Equal(["S2", "end", "other"], data["positions"]!.Select(t => (string)t!));
+        Assert.Equal(graph.Edges.Select(e => graph.Positions!.IndexOf(e.Position)), data["edges"]!["pos"]!.Select(t => (int)t));
+
+        HeadlessChromium.Require();
+        using var folder = new TemporaryFolder();
+        string html = folder.File("circuit.html");
+        File.WriteAllText(html, text);
+        var (dom, log) = HeadlessChromium.DumpDom(html);
+        PageProbe.AssertNoScriptErrors(dom, log);
+        Assert.Equal(3, PageProbe.DrawnEdges(dom));
+        var paths = System.Text.RegularExpressions.Regex.Matches(dom, "<path class=\"edge [^>]* d=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, paths.Distinct().Count()); // the three copies do not lie on top of each other
+    }
+
     /// <summary>A 2-layer, 2-head graph whose task tokens, task name and title try to become markup.</summary>
     internal static CircuitPage HostilePage()
     {
