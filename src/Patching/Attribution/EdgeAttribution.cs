@@ -107,66 +107,43 @@ public static class EdgeAttribution
 
         if (byPosition)
         {
-            return EachPositionTables((ablated - clean).permute(0, 2, 1, 3).contiguous(), stored, slots);
+            // position-major deltas [n_src, p, b, d] and gradients [n_slots, p, b, d]: position t's rows, read in place
+            var rowMajor = (ablated - clean).permute(0, 2, 1, 3).contiguous();
+            return Tables(slots, (int)rowMajor.shape[1], t => (rowMajor.select(1, t).flatten(1), stored.select(1, t).flatten(1))); // [n_src, b·d], [n_slots, b·d]
         }
 
         if (patcher.Graph.Positions is { } positions)
         {
-            return PositionTables(patcher.Input, positions, ablated - clean, gradients, slots);
+            // the groups of word labels lie anywhere in a prompt: each group's rows are gathered (each row once in all)
+            long nSrc = clean.shape[0], rowCount = clean.shape[1] * clean.shape[2], d = clean.shape[3];
+            var groups = patcher.Input.PositionGroups!.to(ScalarType.Int64).reshape(-1); // [b·p]
+            var rowsDelta = (ablated - clean).view(nSrc, rowCount, d); // [n_src, b·p, d]
+            var rowsGradients = gradients.view(slots.Count, rowCount, d); // [n_slots, b·p, d]
+            return Tables(slots, positions.Count, pg =>
+            {
+                var rows = nonzero(groups.eq(pg)).view(-1); // [r]
+                return (rowsDelta.index_select(1, rows).flatten(1), rowsGradients.index_select(1, rows).flatten(1)); // [n_src, r·d], [n_slots, r·d]
+            });
         }
 
-        var delta = (ablated - clean).flatten(1); // [n_src, b*p*d]
-        var flatGradients = gradients.flatten(1); // [n_slots, b*p*d]
-        return slots.Groups
-            .Select(g => matmul(delta.narrow(0, 0, g.Sources), flatGradients.narrow(0, g.Start, g.Count).t())) // [sources, count]
-            .ToArray();
+        return Tables(slots, 1, _ => ((ablated - clean).flatten(1), gradients.flatten(1))); // [n_src, b·p·d], [n_slots, b·p·d]
     }
 
     /// <summary>
-    /// The tables of a graph with an edge per position (<see cref="PositionMode.All"/>) from position-major deltas
-    /// <c>[n_src, p, b, d]</c> and gradients <c>[n_slots, p, b, d]</c>: per slot group and position, one product over
-    /// that position's rows, read in place.
+    /// One table <c>[sources, count]</c> per slot group and position group (position groups innermost): the product of
+    /// the deltas and gradients that <paramref name="rowsOf"/> gives for each position group, <c>[n_src, rows·d]</c>
+    /// and <c>[n_slots, rows·d]</c>, each slot group reading its prefix of the sources.
     /// </summary>
-    private static Tensor[] EachPositionTables(Tensor delta, Tensor gradients, DestinationSlots slots)
+    private static Tensor[] Tables(DestinationSlots slots, int positionGroups, Func<int, (Tensor Delta, Tensor Gradients)> rowsOf)
     {
-        long p = delta.shape[1];
-        var tables = new Tensor[slots.Groups.Count * p];
-        for (int t = 0; t < p; t++)
+        var tables = new Tensor[slots.Groups.Count * positionGroups];
+        for (int pg = 0; pg < positionGroups; pg++)
         {
-            var positionDelta = delta.select(1, t).flatten(1); // [n_src, b·d]
-            var positionGradients = gradients.select(1, t).flatten(1); // [n_slots, b·d], rows p·b·d apart
+            var (delta, gradients) = rowsOf(pg);
             for (int g = 0; g < slots.Groups.Count; g++)
             {
                 var group = slots.Groups[g];
-                tables[(g * p) + t] = matmul(positionDelta.narrow(0, 0, group.Sources), positionGradients.narrow(0, group.Start, group.Count).t()); // [sources, count]
-            }
-        }
-
-        return tables;
-    }
-
-    /// <summary>
-    /// The tables of a positional graph: per slot group and position group, the product over that group's rows only
-    /// (each row is read once in all, so the cost is the product without positions).
-    /// </summary>
-    private static Tensor[] PositionTables(PatchingInput input, GraphPositions positions, Tensor delta, Tensor gradients, DestinationSlots slots)
-    {
-        long nSrc = delta.shape[0], b = delta.shape[1], p = delta.shape[2], d = delta.shape[3], nSlots = gradients.shape[0];
-        var groups = positions.Mode == PositionMode.All
-            ? arange(p, ScalarType.Int64, delta.device).repeat(b) // [b·p]: the group is the position
-            : input.PositionGroups!.to(ScalarType.Int64).reshape(-1); // [b·p]
-        var rowsDelta = delta.view(nSrc, b * p, d); // [n_src, b·p, d]
-        var rowsGradients = gradients.view(nSlots, b * p, d); // [n_slots, b·p, d]
-        var tables = new Tensor[slots.Groups.Count * positions.Count];
-        for (int pg = 0; pg < positions.Count; pg++)
-        {
-            var rows = nonzero(groups.eq(pg)).view(-1); // [r]
-            var groupDelta = rowsDelta.index_select(1, rows).flatten(1); // [n_src, r·d]
-            var groupGradients = rowsGradients.index_select(1, rows).flatten(1); // [n_slots, r·d]
-            for (int g = 0; g < slots.Groups.Count; g++)
-            {
-                var group = slots.Groups[g];
-                tables[(g * positions.Count) + pg] = matmul(groupDelta.narrow(0, 0, group.Sources), groupGradients.narrow(0, group.Start, group.Count).t()); // [sources, count]
+                tables[(g * positionGroups) + pg] = matmul(delta.narrow(0, 0, group.Sources), gradients.narrow(0, group.Start, group.Count).t()); // [sources, count]
             }
         }
 
