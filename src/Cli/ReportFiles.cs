@@ -21,11 +21,10 @@ public static class ReportFiles
         string json = Path.Combine(folder, "circuit.json");
         string dot = Path.Combine(folder, "circuit.dot");
         string html = Path.Combine(folder, "circuit.html");
-        var circuitJson = CircuitJson.Write(report);
-        JsonFiles.WriteIndented(json, circuitJson);
+        CircuitJson.WriteFile(json, report);
         string title = $"{report.Method} on {report.Task.Name}: {report.Circuit.Count} edges, faithfulness {report.Faithfulness:F3}";
         AtomicFile.WriteAllText(dot, CircuitDot.Write(report.Graph, report.Circuit, report.Scores, title));
-        var run = CircuitPageData.RunSection(circuitJson);
+        var run = CircuitPageData.RunSection(CircuitJson.Summary(report));
         var page = new CircuitPage(CircuitPageSource.Title(run, "circuit.json", report.Circuit.Count, report.Graph.Edges.Count), report.Graph, report.Circuit, report.Scores, run, null, views);
         AtomicFile.WriteAllText(html, CircuitHtml.Write(page));
         var written = new List<string> { json, dot, html };

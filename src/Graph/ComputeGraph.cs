@@ -5,9 +5,10 @@ namespace CircuitFinder.Graph;
 
 /// <summary>
 /// The computational graph of a model shape at one <see cref="GraphLevel"/> (DESIGN.md, "Graph"). <c>input</c> feeds
-/// every destination; a source in layer l feeds every destination in a later layer and <c>logits</c>; an MLP (or each
-/// of its neurons) also reads the heads of its own layer, unless attention and MLP run in parallel. Nodes of one kind
-/// in the same layer never feed each other. A positional graph (<see cref="Positions"/>) holds each of these edges once
+/// every destination; a source in layer l feeds every destination in a later layer and <c>logits</c>; an MLP also
+/// reads the heads of its own layer, unless attention and MLP run in parallel. Nodes of one kind in the same layer
+/// never feed each other. At neuron level the MLP <c>m{l}</c> is a destination only and its neurons <c>m{l}.n{i}</c>
+/// are sources only: each neuron writes to every later destination, and the MLP's input feeds all its neurons. A positional graph (<see cref="Positions"/>) holds each of these edges once
 /// per position group, <c>@label</c> in its id, the groups innermost in <see cref="Edges"/>. Immutable once built.
 /// </summary>
 public sealed class ComputeGraph
@@ -72,18 +73,18 @@ public sealed class ComputeGraph
     public PositionMode PositionMode => Positions?.Mode ?? PositionMode.None;
 
     /// <summary>
-    /// Nodes in topological order: <c>input</c>; for each layer its heads, then its MLP (or the MLP's neurons);
-    /// <c>logits</c>.
+    /// Nodes in topological order: <c>input</c>; for each layer its heads, then its MLP (at neuron level followed by its
+    /// neurons); <c>logits</c>.
     /// </summary>
     public IReadOnlyList<Node> Nodes { get; }
 
     /// <summary>Edges ordered by destination (in <see cref="Nodes"/> order), then q, k, v input, then source.</summary>
     public IReadOnlyList<Edge> Edges { get; }
 
-    /// <summary>Nodes with outgoing edges (input, heads, MLPs or neurons), in <see cref="Nodes"/> order.</summary>
+    /// <summary>Nodes with outgoing edges (input, heads, MLPs or, at neuron level, neurons), in <see cref="Nodes"/> order.</summary>
     public IReadOnlyList<Node> Sources { get; }
 
-    /// <summary>Nodes with incoming edges (heads, MLPs or neurons, logits), in <see cref="Nodes"/> order.</summary>
+    /// <summary>Nodes with incoming edges (heads, MLPs, logits), in <see cref="Nodes"/> order.</summary>
     public IReadOnlyList<Node> Destinations { get; }
 
     /// <summary>Builds the graph of <paramref name="shape"/> at <paramref name="level"/>.</summary>
@@ -102,15 +103,19 @@ public sealed class ComputeGraph
             throw new ArgumentOutOfRangeException(nameof(level), level, "Not a graph level.");
         }
 
+        // at neuron level an MLP is two kinds of node: m{l} reads the stream (a destination only) and its neurons
+        // m{l}.n{i} write to it (sources only), so a neuron feeds later destinations but no edge ends at a neuron
         var nodes = new List<Node> { Node.Input };
-        // sourcesBefore[i]: how many nodes (a prefix of Nodes) feed node i.
-        var sourcesBefore = new List<int> { 0 };
+        var sources = new List<Node> { Node.Input };
+        var sourcesBefore = new List<int> { 0 }; // per node: how many of `sources` (a prefix) feed it
+        bool neuronLevel = level == GraphLevel.Neuron;
         for (int layer = 0; layer < shape.NLayers; layer++)
         {
-            int layerStart = nodes.Count;
+            int layerStart = sources.Count;
             for (int head = 0; head < shape.NHeads; head++)
             {
                 nodes.Add(Node.Head(layer, head));
+                sources.Add(Node.Head(layer, head));
                 sourcesBefore.Add(layerStart);
             }
 
@@ -119,17 +124,19 @@ public sealed class ComputeGraph
                 continue;
             }
 
-            int mlpSources = shape.ParallelAttnMlp ? layerStart : nodes.Count;
-            int neurons = level == GraphLevel.Neuron ? shape.DMlp : 1;
-            for (int i = 0; i < neurons; i++)
+            nodes.Add(Node.Mlp(layer));
+            sourcesBefore.Add(shape.ParallelAttnMlp ? layerStart : sources.Count);
+            for (int i = 0; neuronLevel && i < shape.DMlp; i++)
             {
-                nodes.Add(level == GraphLevel.Neuron ? Node.Neuron(layer, i) : Node.Mlp(layer));
-                sourcesBefore.Add(mlpSources);
+                nodes.Add(Node.Neuron(layer, i));
+                sourcesBefore.Add(0);
             }
+
+            sources.AddRange(neuronLevel ? nodes.Skip(nodes.Count - shape.DMlp) : [Node.Mlp(layer)]);
         }
 
         nodes.Add(Node.Logits);
-        sourcesBefore.Add(nodes.Count - 1);
+        sourcesBefore.Add(sources.Count);
 
         var edges = new List<Edge>();
         var incomingStart = new int[nodes.Count + 1];
@@ -144,13 +151,13 @@ public sealed class ComputeGraph
                 {
                     if (positions is null)
                     {
-                        edges.Add(new Edge(nodes[s], destination, input));
+                        edges.Add(new Edge(sources[s], destination, input));
                         continue;
                     }
 
                     foreach (var label in positions.Labels)
                     {
-                        edges.Add(new Edge(nodes[s], destination, input, label));
+                        edges.Add(new Edge(sources[s], destination, input, label));
                     }
                 }
             }
@@ -162,21 +169,21 @@ public sealed class ComputeGraph
 
     /// <summary>
     /// How many edges <see cref="Build(GraphShape, GraphLevel, GraphPositions?)"/> would make, without making them (a
-    /// GPT-2-small-shaped model has 633,131,425 at neuron level, too many to hold).
+    /// GPT-2-small-shaped model has 7,568,725 at neuron level, 121 million with an edge per position of 16 tokens).
     /// </summary>
     public static long EdgeCount(GraphShape shape, GraphLevel level, int positionGroups = 1)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        long heads = shape.NHeads, neurons = shape.AttnOnly ? 0 : level == GraphLevel.Neuron ? shape.DMlp : 1;
-        long inputs = level == GraphLevel.Head ? 1 : 3, edges = 0;
+        long heads = shape.NHeads, writers = shape.AttnOnly ? 0 : level == GraphLevel.Neuron ? shape.DMlp : 1;
+        long readers = shape.AttnOnly ? 0 : 1, inputs = level == GraphLevel.Head ? 1 : 3, edges = 0;
         for (long l = 0; l < shape.NLayers; l++)
         {
-            long before = 1 + (l * (heads + neurons)); // input and every node of the layers below
+            long before = 1 + (l * (heads + writers)); // input and every source of the layers below
             edges += inputs * heads * before;
-            edges += neurons * (shape.ParallelAttnMlp ? before : before + heads);
+            edges += readers * (shape.ParallelAttnMlp ? before : before + heads);
         }
 
-        edges += 1 + (shape.NLayers * (heads + neurons)); // into the logits
+        edges += 1 + (shape.NLayers * (heads + writers)); // into the logits
         return edges * Math.Max(1, positionGroups);
     }
 
@@ -230,6 +237,8 @@ public sealed class ComputeGraph
             : Positions is not null && edge.Position is null ? $"edges of a positional graph name their position group: @label with one of its {Positions}"
             : Positions is not null && Positions.IndexOf(edge.Position) < 0 ? $"unknown position '{edge.Position}': the graph has {Positions}"
             : !Contains(edge.Source) ? $"source {edge.Source.Id} is not a node of {Describe()}"
+            : Level == GraphLevel.Neuron && edge.Destination.Kind == NodeKind.Neuron ? $"at neuron level edges end at the MLP m{edge.Destination.Layer}, whose input feeds all its neurons; neurons are sources only"
+            : Level == GraphLevel.Neuron && edge.Source.Kind == NodeKind.Mlp ? $"at neuron level the MLP m{edge.Source.Layer} writes through its neurons (m{edge.Source.Layer}.n{{i}}); m{edge.Source.Layer} is a destination only"
             : !Contains(edge.Destination) ? $"destination {edge.Destination.Id} is not a node of {Describe()}"
             : edge.Destination.IsHead && (edge.Input is null) != (Level == GraphLevel.Head)
                 ? Level == GraphLevel.Head

@@ -3,7 +3,7 @@ namespace CircuitFinder.Graph;
 /// <summary>
 /// An edge of the computational graph: <paramref name="Source"/>'s output is part of <paramref name="Destination"/>'s
 /// input. <paramref name="Input"/> names the q/k/v input of a head at <see cref="GraphLevel.Qkv"/> and
-/// <see cref="GraphLevel.Neuron"/> level, and is null otherwise (always null into MLPs, neurons and logits).
+/// <see cref="GraphLevel.Neuron"/> level, and is null otherwise (always null into MLPs and logits).
 /// <see cref="Position"/> names the destination's position group in a positional graph (<c>@S2</c>, <c>@7</c>), and is
 /// null otherwise.
 /// </summary>

@@ -90,7 +90,6 @@ internal static class IdSuggestions
         {
             NodeKind.AttentionHead => Node.Head(layer, Math.Min(node.Index, shape.NHeads - 1)),
             NodeKind.Mlp or NodeKind.Neuron when shape.AttnOnly => null,
-            NodeKind.Mlp when graph.Level == GraphLevel.Neuron => Node.Neuron(layer, 0),
             NodeKind.Neuron when graph.Level != GraphLevel.Neuron => Node.Mlp(layer),
             NodeKind.Neuron => Node.Neuron(layer, Math.Min(node.Index, shape.DMlp - 1)),
             NodeKind.Mlp => Node.Mlp(layer),

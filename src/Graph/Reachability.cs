@@ -15,10 +15,20 @@ internal static class Reachability
         return graph;
     }
 
-    /// <summary>Nodes reachable from <c>input</c> that also reach <c>logits</c> through <paramref name="edges"/>.</summary>
+    /// <summary>
+    /// Nodes reachable from <c>input</c> that also reach <c>logits</c> through <paramref name="edges"/> (a neuron is
+    /// reached through its MLP's input, <c>m{l}</c> → <c>m{l}.n{i}</c>).
+    /// </summary>
     public static HashSet<Node> OnInputToLogitsPaths(IEnumerable<Edge> edges)
     {
-        var graph = ToQuikGraph([Node.Input, Node.Logits], edges);
+        var list = edges as IReadOnlyCollection<Edge> ?? edges.ToList();
+        var graph = ToQuikGraph([Node.Input, Node.Logits], list);
+        // at neuron level the MLP m{l} (a destination) feeds its neurons (sources) inside the model, not by an edge
+        foreach (var neuron in list.Select(e => e.Source).Where(n => n.Kind == NodeKind.Neuron).Distinct().ToList())
+        {
+            graph.AddVerticesAndEdge(new TaggedEdge<Node, Edge>(Node.Mlp(neuron.Layer), neuron, null!));
+        }
+
         var fromInput = Reached(graph, Node.Input);
         var toLogits = Reached(new ReversedBidirectionalGraph<Node, TaggedEdge<Node, Edge>>(graph), Node.Logits);
         fromInput.IntersectWith(toLogits);

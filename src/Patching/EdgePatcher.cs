@@ -16,7 +16,7 @@ public sealed class EdgePatcher : IDisposable
 {
     private readonly EdgeMaskedForward _engine;
     private readonly SourceRecord _clean;
-    private readonly Tensor _ablated;
+    private readonly SourceOutputs _ablated;
     private readonly PatchingInput _callerInput;
     private (SourceRecord Record, IReadOnlySet<Edge> Edges, IReadOnlyCollection<Edge> Given)? _base; // a base set's run, recorded on demand (Evaluate)
 
@@ -75,10 +75,16 @@ public sealed class EdgePatcher : IDisposable
     /// <summary>The clean model's logits at the read positions <c>[batch, d_vocab_out]</c> (or <c>[batch, pos, d_vocab_out]</c>).</summary>
     public Tensor CleanLogits { get; }
 
-    /// <summary>The ablated source outputs x̃ <c>[n_sources, batch, pos, d_model]</c>.</summary>
-    public Tensor AblatedSources => _ablated;
+    /// <summary>The ablated source outputs x̃ <c>[n_sources, batch, pos, d_model]</c> of the sources other than neurons.</summary>
+    public Tensor AblatedSources => _ablated.Outputs;
 
-    /// <summary>The clean source outputs x <c>[n_sources, batch, pos, d_model]</c>, in <see cref="Layout"/>'s source order.</summary>
+    /// <summary>The ablated source outputs x̃, neurons (at neuron level) included.</summary>
+    public SourceOutputs Ablated => _ablated;
+
+    /// <summary>The clean source outputs x, neurons (at neuron level) included.</summary>
+    public SourceOutputs Clean => _clean.Sources;
+
+    /// <summary>The clean source outputs x <c>[n_sources, batch, pos, d_model]</c> of the sources other than neurons, in <see cref="Layout"/>'s source order.</summary>
     public Tensor CleanSources => _clean.Outputs;
 
     /// <summary>Bytes the patcher holds: the recorded clean run (outputs and residual streams), the ablated outputs, the clean logits.</summary>
@@ -86,8 +92,7 @@ public sealed class EdgePatcher : IDisposable
     {
         get
         {
-            static long Bytes(Tensor? t) => t is null ? 0 : t.NumberOfElements * t.ElementSize;
-            return Bytes(_clean.Outputs) + _clean.ResidPre.Sum(Bytes) + _clean.MlpIn.Sum(Bytes) + Bytes(_clean.ResidFinal) + Bytes(_ablated) + Bytes(CleanLogits);
+            return _clean.Bytes + _ablated.Bytes + (CleanLogits.NumberOfElements * CleanLogits.ElementSize);
         }
     }
 

@@ -27,33 +27,21 @@ public static class CircuitFileReader
             throw new BadInputException($"{path}: no such file");
         }
 
-        string text = InputFile.ReadAllText(path);
-        JToken? json = null;
-        string trimmed = text.TrimStart();
-        if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
-        {
-            try
-            {
-                json = JToken.Parse(text, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
-            }
-            catch (JsonReaderException e)
-            {
-                throw new BadInputException($"{path}: not valid JSON ({e.Message})", e);
-            }
-        }
-
+        var document = StartsJson(path) ? CircuitJsonDocument.Load(path) : null;
+        var json = document?.Root;
+        var entries = document?.Edges;
         try
         {
             return json switch
             {
                 JObject o when (string?)o["schema"] is { } schema => schema == CircuitJson.Schema
-                    ? Scored(path, "circuit.json", o["graph"]?["edges"] as JObject ?? throw new BadInputException($"{path}: missing field 'graph.edges'"), Positioned(path, graphFor(ParseLevel(path, (string?)o["graph"]?["level"])), RecordedPositions(path, o["graph"]?["positions"])))
+                    ? Scored(path, "circuit.json", o["graph"]?["edges"] is JObject && entries is not null ? entries : throw new BadInputException($"{path}: missing field 'graph.edges'"), Positioned(path, graphFor(ParseLevel(path, (string?)o["graph"]?["level"])), RecordedPositions(path, o["graph"]?["positions"])))
                     : throw new BadInputException($"{path}: unknown schema '{schema}' (expected {CircuitJson.Schema})"),
-                JObject o when o["edges"] is JObject edges => Scored(path, "eap-ig", edges, Positioned(path, graphFor(GraphLevels.Of(edges.Properties().Select(p => p.Name))), RecordedPositions(path, o["cfg"]?["positions"]) ?? ImpliedPositions(edges.Properties().Select(p => p.Name).ToList()))),
+                JObject o when o["edges"] is JObject && entries is not null => Scored(path, "eap-ig", entries, Positioned(path, graphFor(GraphLevels.Of(entries.Select(e => e.Id))), RecordedPositions(path, o["cfg"]?["positions"]) ?? ImpliedPositions(entries.Select(e => e.Id).ToList()))),
                 JObject o when o["edges"] is JArray list => Listed(path, Strings(path, list, "edges"), graphFor),
                 JObject => throw new BadInputException($"{path}: expected a circuit.json, an EAP-IG graph JSON ('edges' object) or an 'edges' list"),
                 JArray list => Listed(path, Strings(path, list, "[]"), graphFor),
-                _ => Listed(path, text.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToList(), graphFor),
+                _ => Listed(path, InputFile.ReadAllText(path).Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToList(), graphFor),
             };
         }
         catch (FormatException e)
@@ -77,20 +65,14 @@ public static class CircuitFileReader
             throw new BadInputException($"{path}: no such file");
         }
 
-        string text = InputFile.ReadAllText(path); // regular files only, as Read: a FIFO must not hang verify
-        if (!text.TrimStart().StartsWith('{'))
+        if (!StartsJson(path, '{')) // regular files only, as Read: a FIFO must not hang verify
         {
             return null;
         }
 
-        JObject o;
-        try
+        if (CircuitJsonDocument.Load(path).Root is not JObject o)
         {
-            o = JObject.Parse(text);
-        }
-        catch (JsonReaderException e)
-        {
-            throw new BadInputException($"{path}: not valid JSON ({e.Message})", e);
+            return null;
         }
 
         if (o["schema"] is not JValue { Type: JTokenType.String } schema || (string?)schema != CircuitJson.Schema)
@@ -127,31 +109,19 @@ public static class CircuitFileReader
         return new RecordedSettings(Text("metric"), Text("ablation"), level, seed);
     }
 
-    private static CircuitFile Scored(string path, string format, JObject edges, ComputeGraph graph)
+    private static CircuitFile Scored(string path, string format, IReadOnlyList<EdgeEntry> edges, ComputeGraph graph)
     {
-        var scores = new Dictionary<Edge, double>();
+        var scores = new Dictionary<Edge, double>(edges.Count);
         var inGraph = new List<Edge>();
-        foreach (var property in edges.Properties())
+        foreach (var entry in edges)
         {
-            var edge = graph.ParseEdge(property.Name);
-            if (property.Value is not JObject fields)
+            var edge = graph.ParseEdge(entry.Id);
+            if (entry.Score is { } score)
             {
-                throw new BadInputException($"{path}: edge '{property.Name}' is not an object with 'score' and 'in_graph'");
+                scores[edge] = score;
             }
 
-            if (fields["score"] is { Type: JTokenType.Float or JTokenType.Integer } score)
-            {
-                double value = (double)score;
-                scores[edge] = double.IsFinite(value)
-                    ? value
-                    : throw new BadInputException($"{path}: edge '{property.Name}', field 'score': {value} is not a finite number (it would drop the edge from the faithfulness curve)");
-            }
-            else if (fields["score"] is { Type: not JTokenType.Null } other)
-            {
-                throw new BadInputException($"{path}: edge '{property.Name}', field 'score': expected a number, got {other.Type.ToString().ToLowerInvariant()} {other.ToString(Formatting.None)}");
-            }
-
-            if (fields["in_graph"] is { Type: JTokenType.Boolean } flag && (bool)flag)
+            if (entry.InGraph)
             {
                 inGraph.Add(edge);
             }
@@ -159,6 +129,10 @@ public static class CircuitFileReader
 
         return new CircuitFile(path, format, graph, new Circuit(inGraph), scores.Count > 0 ? scores : null);
     }
+
+    /// <summary>Whether the file's first non-blank character opens JSON (<c>{</c> or <c>[</c>, or only <paramref name="only"/>).</summary>
+    private static bool StartsJson(string path, char? only = null) =>
+        CircuitJsonDocument.FirstCharacter(path) is { } c && (only is { } open ? c == open : c is '{' or '[');
 
     private static CircuitFile Listed(string path, IReadOnlyList<string> ids, Func<GraphLevel, ComputeGraph> graphFor)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using CircuitFinder.Graph;
 using CircuitFinder.Graph.Results;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Reports;
@@ -12,20 +14,93 @@ public static class CircuitJson
 {
     public const string Schema = "circuitfinder/circuit@1";
 
+    /// <summary>The whole file as one JSON object (for a neuron-level graph of millions of edges, <see cref="WriteFile"/> streams it instead).</summary>
     public static JObject Write(DiscoveryRecord r)
     {
-        var nodes = new JObject();
+        var json = Summary(r);
+        var graph = (JObject)json["graph"]!;
         var inCircuit = r.Circuit.Nodes(r.Graph).ToHashSet();
-        foreach (var node in r.Graph.Nodes)
+        graph["nodes"] = new JObject(r.Graph.Nodes.Select(n => new JProperty(n.Id, NodeFields(n, inCircuit))));
+        graph["edges"] = new JObject(r.Graph.Edges.Select(e => new JProperty(e.Id, EdgeFields(e, r))));
+        return json;
+    }
+
+    /// <summary>
+    /// Writes <see cref="Write"/>'s text and a final newline to <paramref name="path"/> atomically, one node and edge at
+    /// a time: a GPT-2-small-sized neuron-level graph's 7.6 million edges would take about 15 GB as one JSON object.
+    /// </summary>
+    public static void WriteFile(string path, DiscoveryRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var json = Summary(r);
+        var inCircuit = r.Circuit.Nodes(r.Graph).ToHashSet();
+        AtomicFile.Write(path, file =>
         {
-            nodes[node.Id] = new JObject { ["in_graph"] = inCircuit.Contains(node) };
+            using var text = new StreamWriter(file, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+            using (var writer = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false })
+            {
+                writer.WriteStartObject();
+                foreach (var property in json.Properties())
+                {
+                    if (property.Name != "graph")
+                    {
+                        property.WriteTo(writer);
+                        continue;
+                    }
+
+                    writer.WritePropertyName("graph");
+                    writer.WriteStartObject();
+                    foreach (var field in ((JObject)property.Value).Properties())
+                    {
+                        writer.WritePropertyName(field.Name);
+                        switch (field.Name)
+                        {
+                            case "nodes":
+                                WriteObject(writer, r.Graph.Nodes, n => n.Id, n => NodeFields(n, inCircuit));
+                                break;
+                            case "edges":
+                                WriteObject(writer, r.Graph.Edges, e => e.Id, e => EdgeFields(e, r));
+                                break;
+                            default:
+                                field.Value.WriteTo(writer);
+                                break;
+                        }
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            text.Write('\n');
+        });
+    }
+
+    private static void WriteObject<T>(JsonWriter writer, IEnumerable<T> items, Func<T, string> name, Func<T, JObject> fields)
+    {
+        writer.WriteStartObject();
+        foreach (var item in items)
+        {
+            writer.WritePropertyName(name(item));
+            fields(item).WriteTo(writer);
         }
 
+        writer.WriteEndObject();
+    }
+
+    private static JObject NodeFields(Node node, HashSet<Node> inCircuit) => new() { ["in_graph"] = inCircuit.Contains(node) };
+
+    private static JObject EdgeFields(Edge edge, DiscoveryRecord r) =>
+        new() { ["score"] = Number(r.Scores.TryGetValue(edge, out var s) ? s : 0), ["in_graph"] = r.Circuit.Contains(edge) };
+
+    /// <summary>The file without its nodes and edges (empty objects where they go): the run, its baselines and the circuit's size.</summary>
+    public static JObject Summary(DiscoveryRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var nodes = new JObject();
         var edges = new JObject();
-        foreach (var edge in r.Graph.Edges)
-        {
-            edges[edge.Id] = new JObject { ["score"] = Number(r.Scores.TryGetValue(edge, out var s) ? s : 0), ["in_graph"] = r.Circuit.Contains(edge) };
-        }
+        int inCircuit = r.Circuit.Nodes(r.Graph).Count;
 
         var json = new JObject
         {
@@ -62,7 +137,7 @@ public static class CircuitJson
             ["circuit"] = new JObject
             {
                 ["edges"] = r.Circuit.Count,
-                ["nodes"] = inCircuit.Count,
+                ["nodes"] = inCircuit,
                 ["edge_fraction"] = Number((double)r.Circuit.Count / r.Graph.Edges.Count),
                 ["metric"] = Number(r.CircuitMetric),
                 ["faithfulness"] = Number(r.Faithfulness),

@@ -67,7 +67,7 @@ public sealed class PositionCommandTests
     public void EAP_IG_at_neuron_level_writes_neuron_ids_that_verify_reads_and_causal_scrubbing_refuses_the_neuron_level_by_name()
     {
         using var folder = new TemporaryFolder();
-        var discover = CliRun.Of("--quiet", "discover", "--model", "zoo:planted-ioi-mlp", "--task", "planted-ioi", "--n", "8", "--method", "eap-ig", "--edges", "26",
+        var discover = CliRun.Of("--quiet", "discover", "--model", "zoo:planted-ioi-mlp", "--task", "planted-ioi", "--n", "8", "--method", "eap-ig", "--edges", "19",
             "--ablation", "zero", "--metric", "logit-diff", "--level", "neuron", "--out", folder.File("run"));
         Assert.True(discover.ExitCode == 0, discover.Stderr);
         var json = JObject.Parse(File.ReadAllText(folder.File("run/circuit.json")));
@@ -76,7 +76,7 @@ public sealed class PositionCommandTests
         Assert.True(verify.ExitCode == 0, verify.Stderr);
         Assert.True((double)JObject.Parse(verify.Stdout)["faithfulness"]!["faithfulness"]! >= 0.95, verify.Stdout);
 
-        File.WriteAllText(folder.File("h.json"), """{"name": "neurons", "level": "neuron", "edges": ["a2.h0->m2.n0"]}""");
+        File.WriteAllText(folder.File("h.json"), """{"name": "neurons", "level": "neuron", "edges": ["m2.n0->logits"]}""");
         var scrub = CliRun.Of("verify", "--model", "zoo:planted-ioi-mlp", "--task", "planted-ioi", "--n", "8", "--hypothesis", folder.File("h.json"), "--out", folder.File("out"));
         Assert.Equal(2, scrub.ExitCode);
         Assert.Contains("neuron", scrub.Stderr, StringComparison.Ordinal);

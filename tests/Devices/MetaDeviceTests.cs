@@ -54,7 +54,7 @@ public sealed class MetaDeviceTests
         var slots = new DestinationSlots(patcher.Layout);
         foreach (int steps in new[] { 0, 2 })
         {
-            foreach (var table in EdgeAttribution.ScoreTables(model, patcher, new LogitDifferenceMetric(), answers, wrong, steps, slots))
+            foreach (var table in EdgeAttribution.ScoreTables(model, patcher, new LogitDifferenceMetric(), answers, wrong, steps, slots).Rows)
             {
                 AssertOnMeta(table, steps == 0 ? "EAP scores" : "EAP-IG scores");
             }
@@ -77,11 +77,11 @@ public sealed class MetaDeviceTests
         var engine = new EdgeMaskedForward(model, new GraphLayout(graph, c));
         var input = new PatchingInput(randint(0, c.DVocab, [3, 9], generator: new Generator(1)).to(Meta));
         using var record = engine.Record(input);
-        var ablatedOnCpu = zeros(record.Outputs.shape); // deliberately on the CPU
+        using var ablatedOnCpu = new SourceOutputs(zeros(record.Outputs.shape)); // deliberately on the CPU
 
         var error = Assert.ThrowsAny<ExternalException>(() => engine.Run(input, record, ablatedOnCpu, [[graph.Edges[0]]]));
         Assert.Contains("same device", error.Message, StringComparison.Ordinal);
-        AssertOnMeta(engine.Run(input, record, record.Outputs, [[graph.Edges[0]]]), "the same run with x̃ on the model's device");
+        AssertOnMeta(engine.Run(input, record, record.Sources, [[graph.Edges[0]]]), "the same run with x̃ on the model's device");
     }
 
     [Fact]

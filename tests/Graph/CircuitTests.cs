@@ -160,9 +160,10 @@ public sealed class CircuitTests
         while (changed)
         {
             int before = edges.Count;
+            // at neuron level a neuron is fed through its MLP's input, and an MLP's input feeds on through its neurons
             edges.RemoveWhere(e =>
-                (e.Source.Kind != NodeKind.Input && !edges.Any(x => x.Destination == e.Source))
-                || (e.Destination.Kind != NodeKind.Logits && !edges.Any(x => x.Source == e.Destination)));
+                (e.Source.Kind != NodeKind.Input && !edges.Any(x => x.Destination == e.Source || (e.Source.Kind == NodeKind.Neuron && x.Destination == Node.Mlp(e.Source.Layer))))
+                || (e.Destination.Kind != NodeKind.Logits && !edges.Any(x => x.Source == e.Destination || (e.Destination.Kind == NodeKind.Mlp && x.Source.Kind == NodeKind.Neuron && x.Source.Layer == e.Destination.Layer))));
             changed = edges.Count != before;
         }
 

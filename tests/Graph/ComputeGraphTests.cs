@@ -50,28 +50,33 @@ public sealed class ComputeGraphTests
     [InlineData(3, 4, 5, false)]
     public void Neuron_level_edge_count_matches_the_formula(int layers, int heads, int dMlp, bool parallel)
     {
+        // neurons are sources only and each MLP a destination only: a neuron writes, its MLP's input reads
         var graph = ComputeGraph.Build(new GraphShape(layers, heads, dMlp, false, parallel), GraphLevel.Neuron);
         int perLayer = heads + dMlp;
-        int expected = 1 + (layers * perLayer); // into logits: every other node
+        int expected = 1 + (layers * perLayer); // into logits: input, every head and every neuron
         for (int l = 0; l < layers; l++)
         {
-            int earlier = 1 + (l * perLayer); // input and every node of an earlier layer
+            int earlier = 1 + (l * perLayer); // input and every source of an earlier layer
             expected += 3 * heads * earlier; // into each head, once per q/k/v
-            expected += dMlp * (earlier + (parallel ? 0 : heads)); // into each neuron, plus same-layer heads
+            expected += earlier + (parallel ? 0 : heads); // into the MLP, plus same-layer heads
         }
 
-        Assert.Equal(2 + (layers * perLayer), graph.Nodes.Count);
+        Assert.Equal(2 + (layers * (perLayer + 1)), graph.Nodes.Count);
         Assert.Equal(expected, graph.Edges.Count);
+        Assert.Equal(expected, ComputeGraph.EdgeCount(graph.Shape, GraphLevel.Neuron));
+        Assert.DoesNotContain(graph.Edges, e => e.Destination.Kind == NodeKind.Neuron || e.Source.Kind == NodeKind.Mlp);
     }
 
     [Fact]
     public void Neuron_level_graph_of_two_layers_two_heads_three_neurons_has_the_hand_counted_edges()
     {
-        // Into layer-0 heads: 2 heads x 3 inputs x {input} = 6; layer-0 neurons: 3 x {input, 2 heads} = 9;
-        // layer-1 heads: 2 x 3 x 6 = 36; layer-1 neurons: 3 x 8 = 24; logits: 11. Total 86.
+        // Into layer-0 heads: 2 heads x 3 inputs x {input} = 6; m0: {input, 2 heads} = 3; layer-1 heads:
+        // 2 x 3 x {input, 2 heads, 3 neurons} = 36; m1: 6 + 2 heads = 8; logits: input, 4 heads, 6 neurons = 11. Total 64.
         var graph = ComputeGraph.Build(new GraphShape(2, 2, 3, false, false), GraphLevel.Neuron);
-        Assert.Equal(12, graph.Nodes.Count);
-        Assert.Equal(86, graph.Edges.Count);
+        Assert.Equal(14, graph.Nodes.Count);
+        Assert.Equal(64, graph.Edges.Count);
+        Assert.Equal(["input", "a0.h0", "a0.h1", "m0.n0", "m0.n1", "m0.n2", "a1.h0", "a1.h1", "m1.n0", "m1.n1", "m1.n2"], graph.IncomingEdges(Node.Logits).Select(e => e.Source.Id));
+        Assert.Equal(["input", "a0.h0", "a0.h1"], graph.IncomingEdges(Node.Mlp(0)).Select(e => e.Source.Id));
     }
 
     [Fact]
@@ -82,7 +87,7 @@ public sealed class ComputeGraphTests
             ["input", "a0.h0", "a0.h1", "m0", "a1.h0", "a1.h1", "m1", "logits"],
             graph.Nodes.Select(n => n.Id));
         var neurons = ComputeGraph.Build(new GraphShape(1, 1, 2, false, false), GraphLevel.Neuron);
-        Assert.Equal(["input", "a0.h0", "m0.n0", "m0.n1", "logits"], neurons.Nodes.Select(n => n.Id));
+        Assert.Equal(["input", "a0.h0", "m0", "m0.n0", "m0.n1", "logits"], neurons.Nodes.Select(n => n.Id));
     }
 
     [Fact]
@@ -127,8 +132,9 @@ public sealed class ComputeGraphTests
 
             Assert.Equal(graph.Nodes.Where(n => graph.OutgoingEdges(n).Count > 0), graph.Sources);
             Assert.Equal(graph.Nodes.Where(n => graph.IncomingEdges(n).Count > 0), graph.Destinations);
-            Assert.Equal(graph.Nodes.Where(n => n.Kind != NodeKind.Logits), graph.Sources);
-            Assert.Equal(graph.Nodes.Where(n => n.Kind != NodeKind.Input), graph.Destinations);
+            bool neurons = graph.Level == GraphLevel.Neuron && !graph.Shape.AttnOnly; // m{l} reads, its neurons write
+            Assert.Equal(graph.Nodes.Where(n => n.Kind != NodeKind.Logits && !(neurons && n.Kind == NodeKind.Mlp)), graph.Sources);
+            Assert.Equal(graph.Nodes.Where(n => n.Kind != NodeKind.Input && n.Kind != NodeKind.Neuron), graph.Destinations);
             return true;
         });
 
@@ -185,6 +191,7 @@ public sealed class ComputeGraphTests
             foreach (var d in graph.Nodes)
             {
                 bool feeds = s.Kind != NodeKind.Logits && d.Kind != NodeKind.Input
+                    && d.Kind != NodeKind.Neuron && !(graph.Level == GraphLevel.Neuron && s.Kind == NodeKind.Mlp)
                     && (s.Kind == NodeKind.Input || d.Kind == NodeKind.Logits || s.Layer < d.Layer
                         || (s.Layer == d.Layer && s.IsHead && d.IsMlp && !graph.Shape.ParallelAttnMlp));
                 if (!feeds)

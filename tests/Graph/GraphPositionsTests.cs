@@ -41,7 +41,8 @@ public sealed class GraphPositionsTests
         Assert.Equal(32_491, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Qkv));
         Assert.Equal(11_611, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Head));
         Assert.Equal(16 * 32_491, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Qkv, 16));
-        Assert.Equal(633_131_425, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Neuron));
+        Assert.Equal(7_568_725, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Neuron));
+        Assert.Equal(16L * 7_568_725, ComputeGraph.EdgeCount(GraphGenerators.Gpt2Small, GraphLevel.Neuron, 16));
     }
 
     [Fact]

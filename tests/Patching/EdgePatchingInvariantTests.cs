@@ -109,7 +109,7 @@ public sealed class EdgePatchingInvariantTests
         var sparse = new EdgeMaskedForward(setup.Model, layout, denseMinimumEdges: int.MaxValue);
         var input = setup.Patcher.Input;
         using var record = dense.Record(input);
-        var ablated = setup.Patcher.AblatedSources;
+        var ablated = setup.Patcher.Ablated;
         AssertClose(sparse.Run(input, record, ablated, sets), dense.Run(input, record, ablated, sets), $"{sets.Sum(x => x.Count)} edges in {sets.Count} variants");
         foreach (var set in sets)
         {
@@ -139,7 +139,7 @@ public sealed class EdgePatchingInvariantTests
         {
             var engine = new EdgeMaskedForward(setup.Model, layout, denseMinimumEdges: minimum);
             using var record = engine.Record(full);
-            var ablated = setup.Patcher.AblatedSources;
+            var ablated = setup.Patcher.Ablated;
             var everywhere = engine.Run(full, record, ablated, sets); // [V, b, p, v]
             var expected = stack(Enumerable.Range(0, (int)b).Select(i => everywhere.select(1, i).select(1, positions[i])).ToArray(), 1); // [V, b, v]
             AssertClose(expected, engine.Run(read, record, ablated, sets), $"{(minimum == 0 ? "dense" : "sparse")}, {sets.Count} variants");

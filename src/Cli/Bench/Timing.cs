@@ -60,7 +60,12 @@ public static class Timing
     }
 
     /// <summary>Peak resident set size of this process in MiB (Linux VmHWM), or null where unavailable.</summary>
-    public static double? PeakRssMiB()
+    public static double? PeakRssMiB() => StatusMiB("VmHWM:");
+
+    /// <summary>Resident set size of this process now in MiB (Linux VmRSS), or null where unavailable.</summary>
+    public static double? CurrentRssMiB() => StatusMiB("VmRSS:");
+
+    private static double? StatusMiB(string key)
     {
         const string status = "/proc/self/status";
         if (!File.Exists(status))
@@ -68,7 +73,7 @@ public static class Timing
             return null;
         }
 
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
         if (line is null)
         {
             return null;

@@ -43,6 +43,7 @@ public static class BenchCommand
         bench.Add(forward);
         bench.Add(CreatePatching(stdout, stderr));
         bench.Add(CreateDiscovery(stdout, stderr));
+        bench.Add(CreateNeurons(stdout, stderr));
         return bench;
     }
 
@@ -103,6 +104,46 @@ public static class BenchCommand
             parse.GetValue(GlobalOptions.Verbose),
             stderr));
         return discovery;
+    }
+
+    private static Command CreateNeurons(TextWriter stdout, TextWriter stderr)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
+        var runs = new Option<int>("--runs") { Description = "Timed runs of the plain forward (median reported)", DefaultValueFactory = _ => 5 };
+        var neurons = new Command("neurons", "Neuron-level EAP / EAP-IG at GPT-2-small scale: time in plain forwards and resident memory after each step");
+        neurons.Add(json);
+        neurons.Add(runs);
+        neurons.SetAction(parse => CommandRunner.Execute(
+            () =>
+            {
+                int n = parse.GetValue(runs);
+                if (n <= 0)
+                {
+                    throw new BadInputException("--runs must be positive");
+                }
+
+                var r = ConsoleProgress.Run("bench neurons", parse.GetValue(GlobalOptions.Quiet), p => NeuronBenchmark.Run(n, p));
+                if (parse.GetValue(json))
+                {
+                    stdout.WriteLine(JsonFiles.Format(r));
+                    return ExitCodes.Success;
+                }
+
+                var inv = CultureInfo.InvariantCulture;
+                stdout.WriteLine($"{r["model"]}; {r["edges"]:N0} edges ({r["neuron_edges"]:N0} from neurons); {r["threads"]} threads; plain forward {r["plain_forward_ms"]} ms; recorded runs {r["recorded_mib"]} MiB");
+                foreach (var step in ((JObject)r["steps"]!).Properties())
+                {
+                    var s = (JObject)step.Value;
+                    string forwards = s["in_forwards"]?.Type is JTokenType.Float or JTokenType.Integer ? string.Format(inv, " = {0:F2} forwards", (double)s["in_forwards"]!) : string.Empty;
+                    stdout.WriteLine(string.Format(inv, "  {0,-10} {1,10:F0} ms{2}; RSS {3} MiB, peak {4} MiB", step.Name, (double)s["ms"]!, forwards, s["rss_mib"], s["peak_rss_mib"]));
+                }
+
+                stdout.WriteLine($"top-{r["circuit_edges"]} circuit: metric {r["metric_circuit"]} (clean {r["metric_clean"]}, everything ablated {r["metric_everything_ablated"]}); peak RSS {r["peak_rss_mib"]} MiB");
+                return ExitCodes.Success;
+            },
+            parse.GetValue(GlobalOptions.Verbose),
+            stderr));
+        return neurons;
     }
 
     private static Command CreatePatching(TextWriter stdout, TextWriter stderr)

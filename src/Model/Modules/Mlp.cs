@@ -97,8 +97,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// <c>hook_pre [b, p, d_mlp]</c> (and, for gated MLPs, <c>hook_pre_linear</c>) from a shared <c>[b, p, d]</c> or
-    /// per-neuron <c>[b, p, d_mlp, d]</c> normalized input.
+    /// <c>hook_pre [b, p, d_mlp]</c> (and, for gated MLPs, <c>hook_pre_linear</c>) from the normalized input <c>[b, p, d]</c>.
     /// </summary>
     public (Tensor Pre, Tensor? PreLinear) PreActivations(Tensor x)
     {
@@ -109,33 +108,6 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         }
 
         return (_hookPre.forward(Linear(x, _wIn, _bIn)), null); // [b, p, m]
-    }
-
-    /// <summary>
-    /// The pre-activations <c>[V·b, p, d_mlp]</c> with single neurons recomputed on inputs of their own:
-    /// <paramref name="normalizedRows"/> <c>[T, b, p, d_model]</c> (after ln2), one per row of <paramref name="rows"/>.
-    /// </summary>
-    public (Tensor Pre, Tensor? PreLinear) WithNeuronRows(Tensor pre, Tensor? preLinear, Tensor normalizedRows, NeuronRows rows)
-    {
-        long n = pre.shape[0], b = n / rows.Variants, p = pre.shape[1], m = _cfg.DMlp;
-        var neurons = tensor(rows.Neuron.Select(x => (long)x).ToArray(), device: pre.device); // [T]
-        Tensor Values(Tensor w, Tensor? bias)
-        {
-            var values = einsum("tbpd,dt->tbp", normalizedRows, w.Columns(neurons)); // [T, b, p]
-            return bias is null ? values : values.add_(bias.Rows(neurons).view(-1, 1, 1), Scalars.One);
-        }
-
-        var preV = pre.view(rows.Variants, b, p, m).clone(); // [V, b, p, m]
-        var linV = preLinear?.view(rows.Variants, b, p, m).clone();
-        var preRows = _wGate is null ? Values(_wIn, _bIn) : Values(_wGate, null);
-        var linRows = _wGate is null ? null : Values(_wIn, _bIn);
-        for (int t = 0; t < rows.Neuron.Count; t++)
-        {
-            preV.select(0, rows.Variant[t]).select(2, rows.Neuron[t]).copy_(preRows[t]); // [b, p]
-            linV?.select(0, rows.Variant[t]).select(2, rows.Neuron[t]).copy_(linRows![t]);
-        }
-
-        return (preV.view(n, p, m), linV?.view(n, p, m));
     }
 
     /// <summary><c>hook_post [b, p, d_mlp]</c> from the pre-activations.</summary>
@@ -182,12 +154,6 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     private Tensor Linear(Tensor x, Tensor w, Tensor? b)
     {
-        if (x.dim() == 4)
-        {
-            var perNeuron = einsum("bpmd,dm->bpm", x, w); // [b, p, m]
-            return b is null ? perNeuron : perNeuron.add_(b, Scalars.One);
-        }
-
         long batch = x.shape[0], pos = x.shape[1], d = _cfg.DModel, m = _cfg.DMlp;
         var flat = x.reshape(batch * pos, d); // [b*p, d]
         return (b is null ? matmul(flat, w) : addmm(b, flat, w, 1, 1)).view(batch, pos, m);

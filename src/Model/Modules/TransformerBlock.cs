@@ -137,7 +137,7 @@ public sealed class TransformerBlock : nn.Module
         var input = route.MlpInput(_layer, _hookMlpIn!.HasHooks ? _hookMlpIn.forward(mlpIn.clone()) : mlpIn);
         Tensor post, mlpOut;
         Tensor? mlpGain = null; // Gemma 2's post-MLP norm's w / σ
-        if (context.FinalReadPositions is { } read && _layer == _cfg.NLayers - 1 && input.Rows is null && _ln2Post is null && !route.FiresHooks)
+        if (context.FinalReadPositions is { } read && _layer == _cfg.NLayers - 1 && _ln2Post is null && !route.FiresHooks)
         {
             // only the read positions of the last block's output are used: the MLP runs there alone
             var index = read.view(-1, 1, 1).expand(-1, 1, _cfg.DModel); // [n, 1, d]
@@ -148,11 +148,6 @@ public sealed class TransformerBlock : nn.Module
         else
         {
             var (pre, preLinear) = _mlp.PreActivations(_ln2.ApplyTo(input.Shared)); // [n, p, m]
-            if (input.Rows is { } rows)
-            {
-                (pre, preLinear) = _mlp.WithNeuronRows(pre, preLinear, _ln2.ApplyTo(rows.Inputs), rows);
-            }
-
             post = _mlp.PostFromPre(pre, preLinear); // [n, p, m]
             var mlpRaw = _mlp.Output(post); // [n, p, d]
             mlpGain = _ln2Post?.Gain(mlpRaw);

@@ -21,7 +21,8 @@ namespace CircuitFinder.Model.Zoo;
 /// </list>
 /// <c>zoo:planted-ioi-mlp</c> is the same circuit with an MLP of <see cref="Names"/> ReLU neurons in every layer: those of
 /// layers 0 and 1 are zero, and neuron k of layer 2 reads name k from out and writes it into <c>final</c>, the block
-/// W_U reads instead of out — so at neuron level the circuit runs a2.h0 → m2.n{k} → logits for every name k.
+/// W_U reads instead of out — so at neuron level the circuit runs a2.h0 → m2 (the MLP's input) and m2.n{k} → logits
+/// for every name k.
 /// </summary>
 public sealed class PlantedIoi : IZooModel
 {
@@ -99,9 +100,12 @@ public sealed class PlantedIoi : IZooModel
 
     public IReadOnlyList<string> GroundTruthEdges => _mlp ? [.. Edges.Where(e => e != "a2.h0->logits"), "a2.h0->m2", "m2->logits"] : Edges;
 
-    /// <summary>The circuit of <c>zoo:planted-ioi-mlp</c> at neuron level: the attention edges, then a2.h0 → m2.n{k} → logits for every name k.</summary>
+    /// <summary>
+    /// The circuit of <c>zoo:planted-ioi-mlp</c> at neuron level: the attention edges, then a2.h0 → m2 (the MLP's input,
+    /// which every neuron reads) and m2.n{k} → logits for every name k.
+    /// </summary>
     public static IReadOnlyList<string> NeuronGroundTruthEdges { get; } =
-        [.. Edges.Where(e => e != "a2.h0->logits"), .. Enumerable.Range(0, Names).SelectMany(k => new[] { $"a2.h0->m2.n{k}", $"m2.n{k}->logits" })];
+        [.. Edges.Where(e => e != "a2.h0->logits"), "a2.h0->m2", .. Enumerable.Range(0, Names).Select(k => $"m2.n{k}->logits")];
 
     public bool HasGroundTruth => true;
 

@@ -9,6 +9,6 @@ public interface IAblation
     /// <summary>The CLI key: <c>resample</c>, <c>mean</c>, <c>mean-positions</c>, <c>zero</c>, <c>noise</c>.</summary>
     string Name { get; }
 
-    /// <summary>x̃ for every source, <c>[n_sources, batch, pos, d_model]</c> (may be a broadcast view), owned by the caller.</summary>
-    Tensor AblatedOutputs(EdgeMaskedForward engine, AblationInput input);
+    /// <summary>x̃ for every source (in the record's layout: per-source rows, at neuron level the MLPs' post-activations), owned by the caller.</summary>
+    SourceOutputs AblatedOutputs(EdgeMaskedForward engine, AblationInput input);
 }

@@ -21,13 +21,13 @@ public sealed class NoiseAblation : IAblation
 
     public string Name => "noise";
 
-    public Tensor AblatedOutputs(EdgeMaskedForward engine, AblationInput input)
+    public SourceOutputs AblatedOutputs(EdgeMaskedForward engine, AblationInput input)
     {
         using var scope = NewDisposeScope();
         var embeddings = input.CleanRecord.Outputs[engine.Layout.SourceIndex(Node.Input)]; // [b, p, d]
         double sigma = embeddings.std().item<float>() * Scale;
         var noise = randn(embeddings.shape, generator: new Generator((ulong)input.Seed)).to(embeddings.device) * sigma;
         using var record = engine.Record(input.Clean, embeddings.add(noise, Scalars.One));
-        return record.Outputs.clone().MoveToOuterDisposeScope();
+        return record.Sources.Map(t => t.clone());
     }
 }

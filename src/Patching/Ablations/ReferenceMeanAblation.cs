@@ -10,19 +10,19 @@ namespace CircuitFinder.Patching.Ablations;
 public sealed class ReferenceMeanAblation : IAblation, IDisposable
 {
     private readonly MeanAblation _kind;
-    private readonly Tensor _mean;
+    private readonly SourceOutputs _mean;
 
-    /// <summary>Takes ownership of <paramref name="mean"/> <c>[n_sources, 1, p or 1, d_model]</c>.</summary>
-    public ReferenceMeanAblation(MeanAblation kind, Tensor mean)
+    /// <summary>Takes ownership of <paramref name="mean"/> (each part <c>[rows, 1, p or 1, features]</c>).</summary>
+    public ReferenceMeanAblation(MeanAblation kind, SourceOutputs mean)
     {
         _kind = kind;
-        _mean = mean.DetachFromDisposeScope();
+        _mean = mean;
     }
 
     public string Name => _kind.Name;
 
-    public Tensor AblatedOutputs(EdgeMaskedForward engine, AblationInput input) =>
-        _kind.Expand(_mean, input.Clean.Batch, input.Clean.Positions).DetachFromDisposeScope();
+    public SourceOutputs AblatedOutputs(EdgeMaskedForward engine, AblationInput input) =>
+        _kind.Expand(_mean, input.Clean.Batch, input.Clean.Positions);
 
     public void Dispose() => _mean.Dispose();
 }

@@ -8,7 +8,7 @@ public sealed class ResampleAblation : IAblation
 {
     public string Name => "resample";
 
-    public Tensor AblatedOutputs(EdgeMaskedForward engine, AblationInput input)
+    public SourceOutputs AblatedOutputs(EdgeMaskedForward engine, AblationInput input)
     {
         var corrupted = input.CorruptedTokens ?? throw new ArgumentException("resample ablation needs corrupted prompts");
         if (!corrupted.shape.SequenceEqual(input.Clean.Tokens.shape))
@@ -18,6 +18,6 @@ public sealed class ResampleAblation : IAblation
         }
 
         using var record = engine.Record(input.Clean with { Tokens = corrupted });
-        return record.Outputs.clone().DetachFromDisposeScope();
+        return record.Sources.Map(t => t.clone());
     }
 }

@@ -8,6 +8,6 @@ public sealed class ZeroAblation : IAblation
 {
     public string Name => "zero";
 
-    public Tensor AblatedOutputs(EdgeMaskedForward engine, AblationInput input) =>
-        zeros_like(input.CleanRecord.Outputs).DetachFromDisposeScope();
+    public SourceOutputs AblatedOutputs(EdgeMaskedForward engine, AblationInput input) =>
+        input.CleanRecord.Sources.Map(t => zeros_like(t)); // at neuron level, zero post-activations (and gains) are zero outputs
 }

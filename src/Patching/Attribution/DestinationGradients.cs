@@ -27,7 +27,7 @@ internal static class DestinationGradients
         var c = model.Config;
         long h = c.NHeads;
         var context = model.Context(input.Tokens, input.AttentionMask);
-        var route = new GradientRoute(slots.Channels, c.NHeads, slots.Neurons);
+        var route = new GradientRoute(slots.Channels, c.NHeads);
         var final = model.RunBlocks(0, inputNode.detach().requires_grad_(true), context, route); // [b, p, d]
         var logits = model.Logits(final, input.ReadPositions, fireHooks: false); // [b, v] or [b, p, v]
         var value = metric.PerPrompt(logits.unsqueeze(0), target).mean();
@@ -43,12 +43,7 @@ internal static class DestinationGradients
                 AddInto(rows, grads[g++], weight);
             }
 
-            if (!c.AttnOnly && slots.Neurons > 0)
-            {
-                var gradient = grads[g++]; // [b, p, m, d]
-                AddInto(sum.narrow(0, slots.Mlp(l), slots.Neurons), gradient is null || gradient.IsInvalid ? null : gradient.permute(2, 0, 1, 3), weight); // [m, b, p, d]
-            }
-            else if (!c.AttnOnly)
+            if (!c.AttnOnly)
             {
                 AddInto(sum[slots.Mlp(l)], grads[g++], weight);
             }

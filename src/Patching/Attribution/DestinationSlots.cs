@@ -6,8 +6,9 @@ namespace CircuitFinder.Patching.Attribution;
 /// <summary>
 /// Where each destination input's gradient lives in the stacked gradient tensor <c>[n_slots, batch, pos, d_model]</c>,
 /// grouped so that one group is one matrix product: for each layer the heads' inputs (channel-major: all q, then all k,
-/// then all v; one channel at head level), then the layer's MLP (at neuron level each neuron's input), and last the logits. Each group reads a prefix of the
-/// layout's source rows (sources are stored in graph order, and a destination reads every node before it).
+/// then all v; one channel at head level), then the layer's MLP, and last the logits. Each group reads a prefix of the
+/// layout's source rows (sources are stored in graph order, and a destination reads every node before it) and, at
+/// neuron level, the neurons of the layers below it.
 /// </summary>
 internal sealed class DestinationSlots
 {
@@ -20,7 +21,8 @@ internal sealed class DestinationSlots
         var graph = layout.Graph;
         var groups = new List<SlotGroup>();
         int next = 0;
-        int SourcePrefix(Node destination) => graph.IncomingEdges(destination).Select(e => layout.SourceIndex(e.Source)).DefaultIfEmpty(-1).Max() + 1;
+        int SourcePrefix(Node destination) => graph.IncomingEdges(destination).Where(e => e.Source.Kind != NodeKind.Neuron).Select(e => layout.SourceIndex(e.Source)).DefaultIfEmpty(-1).Max() + 1;
+        int NeuronLayers(int layer) => layout.NeuronLevel && !c.AttnOnly ? layer : 0;
         for (int l = 0; l < c.NLayers; l++)
         {
             int start = next;
@@ -32,25 +34,19 @@ internal sealed class DestinationSlots
                 }
             }
 
-            groups.Add(new SlotGroup(start, next - start, SourcePrefix(Node.Head(l, 0))));
+            groups.Add(new SlotGroup(start, next - start, SourcePrefix(Node.Head(l, 0)), NeuronLayers(l)));
             if (!c.AttnOnly)
             {
-                var first = layout.NeuronLevel ? Node.Neuron(l, 0) : Node.Mlp(l);
-                int neurons = layout.NeuronLevel ? c.DMlp : 1;
-                groups.Add(new SlotGroup(next, neurons, SourcePrefix(first)));
-                for (int n = 0; n < neurons; n++)
-                {
-                    _slot[(layout.NeuronLevel ? Node.Neuron(l, n) : Node.Mlp(l), 0)] = next++;
-                }
+                groups.Add(new SlotGroup(next, 1, SourcePrefix(Node.Mlp(l)), NeuronLayers(l)));
+                _slot[(Node.Mlp(l), 0)] = next++;
             }
         }
 
         _slot[(Node.Logits, 0)] = next;
-        groups.Add(new SlotGroup(next++, 1, SourcePrefix(Node.Logits)));
+        groups.Add(new SlotGroup(next++, 1, SourcePrefix(Node.Logits), NeuronLayers(c.NLayers)));
         Count = next;
         Groups = groups;
         Channels = layout.Channels;
-        Neurons = layout.NeuronLevel ? c.DMlp : 0;
         _groupOf = new int[next];
         for (int g = 0; g < groups.Count; g++)
         {
@@ -67,9 +63,6 @@ internal sealed class DestinationSlots
     /// <summary>Consecutive slot ranges that read the same source prefix, in slot order.</summary>
     public IReadOnlyList<SlotGroup> Groups { get; }
 
-    /// <summary>MLP neurons per layer with inputs of their own (the neuron level), or 0 (one input per MLP).</summary>
-    public int Neurons { get; }
-
     /// <summary>The index in <see cref="Groups"/> of the group holding <paramref name="slot"/>.</summary>
     public int GroupOf(int slot) => _groupOf[slot];
 
@@ -79,8 +72,8 @@ internal sealed class DestinationSlots
     /// <summary>The first slot of layer <paramref name="layer"/>'s heads.</summary>
     public int HeadStart(int layer) => _slot[(Node.Head(layer, 0), 0)];
 
-    /// <summary>The slot of layer <paramref name="layer"/>'s MLP input (at neuron level: of its first neuron's).</summary>
-    public int Mlp(int layer) => _slot[(Neurons > 0 ? Node.Neuron(layer, 0) : Node.Mlp(layer), 0)];
+    /// <summary>The slot of layer <paramref name="layer"/>'s MLP input.</summary>
+    public int Mlp(int layer) => _slot[(Node.Mlp(layer), 0)];
 
     /// <summary>The slot of the logits' input (the final residual stream).</summary>
     public int Logits => _slot[(Node.Logits, 0)];

@@ -13,8 +13,9 @@ namespace CircuitFinder.Patching.Attribution;
 /// the gradient at the clean run; EAP-IG averages it over <c>steps</c> runs whose <c>input</c> node output lies on the
 /// straight line from its ablated to its clean value, x̃ + α (x − x̃) with α = k/steps, k = 1..steps (for resample
 /// ablation: from the corrupted prompt's embeddings to the clean ones). Destination inputs are the pre-norm copies
-/// each head (q, k, v), MLP (at neuron level each neuron) and the logits read from the residual stream; x̃ is the
-/// patcher's ablation. In a positional graph the sum over positions is kept per position group: an edge <c>s-&gt;d@g</c>
+/// each head (q, k, v), MLP and the logits read from the residual stream; x̃ is the patcher's ablation. At neuron level
+/// a neuron's edges are scored from the MLP's post-activations (<see cref="NeuronScoreTables"/>), never from a d_model
+/// vector per neuron, so a GPT-2-small-sized model's 7.6 million neuron-level edges fit in memory. In a positional graph the sum over positions is kept per position group: an edge <c>s-&gt;d@g</c>
 /// scores Σ over the rows of group g only, so the copies of an edge sum to its score without positions.
 /// </summary>
 public static class EdgeAttribution
@@ -47,35 +48,45 @@ public static class EdgeAttribution
         using var scope = NewDisposeScope();
         var layout = patcher.Layout;
         var slots = new DestinationSlots(layout);
-        var tables = ScoreTables(model, patcher, metric, answers, wrongAnswers, steps, slots)
-            .Select(t => t.to(ScalarType.Float64).cpu().data<double>().ToArray())
-            .ToArray();
+        var (rowTables, neuronTables) = ScoreTables(model, patcher, metric, answers, wrongAnswers, steps, slots);
+        var tables = rowTables.Select(Read).ToArray();
+        var neurons = neuronTables.Select(layers => layers.Select(Read).ToArray()).ToArray(); // [group][layer]: [m, count, groups]
         int positions = graph.Positions?.Count ?? 1;
         // A positional graph lists each edge's position groups consecutively (ComputeGraph.Build), so the slot and
         // source row are looked up once per edge and reused for its groups: the lookups cost more than the insert.
         Edge? last = null;
         int table = 0, index = 0;
+        double[]? neuronTable = null;
         foreach (var edge in graph.Edges)
         {
             if (last is null || !ReferenceEquals(edge.Source, last.Source) || !ReferenceEquals(edge.Destination, last.Destination) || edge.Input != last.Input)
             {
                 int slot = slots.SlotOf(edge), g = slots.GroupOf(slot);
                 var group = slots.Groups[g];
+                bool neuron = edge.Source.Kind == NodeKind.Neuron;
+                neuronTable = neuron ? neurons[g][edge.Source.Layer] : null;
                 table = g * positions;
-                index = (layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start;
+                index = neuron
+                    ? ((edge.Source.Index * group.Count) + slot - group.Start) * positions
+                    : (layout.SourceIndex(edge.Source) * group.Count) + slot - group.Start;
                 last = edge;
             }
 
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scores, edge, out _) += weight * tables[table + Math.Max(0, layout.PositionGroup(edge))][index];
+            int pg = Math.Max(0, layout.PositionGroup(edge));
+            double score = neuronTable is null ? tables[table + pg][index] : neuronTable[index + pg];
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scores, edge, out _) += weight * score;
         }
     }
+
+    private static double[] Read(Tensor table) => table.to(ScalarType.Float64).cpu().data<double>().ToArray();
 
     /// <summary>
     /// The scores as tensors on the model's device, one table <c>[sources, count]</c> per slot group of
     /// <paramref name="slots"/> (nothing is read back, so this runs on any device); in a positional graph one per slot
-    /// group and position group, position groups innermost.
+    /// group and position group, position groups innermost. At neuron level also the neurons' tables, per slot group
+    /// and layer below it <c>[d_mlp, count, position groups]</c> (<see cref="NeuronScoreTables"/>).
     /// </summary>
-    internal static Tensor[] ScoreTables(
+    internal static (Tensor[] Rows, Tensor[][] Neurons) ScoreTables(
         HookedTransformer model, EdgePatcher patcher, IMetric metric, Tensor answers, Tensor wrongAnswers, int steps, DestinationSlots slots)
     {
         var layout = patcher.Layout;
@@ -105,11 +116,13 @@ public static class EdgeAttribution
             }
         }
 
+        var neurons = patcher.Clean.Post is null ? [] : NeuronScoreTables.Compute(
+            model, patcher.Clean, patcher.Ablated, gradients, slots, RowGroups(patcher, shape), patcher.Graph.Positions?.Count ?? 1);
         if (byPosition)
         {
             // position-major deltas [n_src, p, b, d] and gradients [n_slots, p, b, d]: position t's rows, read in place
             var rowMajor = (ablated - clean).permute(0, 2, 1, 3).contiguous();
-            return Tables(slots, (int)rowMajor.shape[1], t => (rowMajor.select(1, t).flatten(1), stored.select(1, t).flatten(1))); // [n_src, b·d], [n_slots, b·d]
+            return (Tables(slots, (int)rowMajor.shape[1], t => (rowMajor.select(1, t).flatten(1), stored.select(1, t).flatten(1))), neurons); // [n_src, b·d], [n_slots, b·d]
         }
 
         if (patcher.Graph.Positions is { } positions)
@@ -119,15 +132,23 @@ public static class EdgeAttribution
             var groups = patcher.Input.PositionGroups!.to(ScalarType.Int64).reshape(-1); // [b·p]
             var rowsDelta = (ablated - clean).view(nSrc, rowCount, d); // [n_src, b·p, d]
             var rowsGradients = gradients.view(slots.Count, rowCount, d); // [n_slots, b·p, d]
-            return Tables(slots, positions.Count, pg =>
+            return (Tables(slots, positions.Count, pg =>
             {
                 var rows = nonzero(groups.eq(pg)).view(-1); // [r]
                 return (rowsDelta.index_select(1, rows).flatten(1), rowsGradients.index_select(1, rows).flatten(1)); // [n_src, r·d], [n_slots, r·d]
-            });
+            }), neurons);
         }
 
-        return Tables(slots, 1, _ => ((ablated - clean).flatten(1), gradients.flatten(1))); // [n_src, b·p·d], [n_slots, b·p·d]
+        return (Tables(slots, 1, _ => ((ablated - clean).flatten(1), gradients.flatten(1))), neurons); // [n_src, b·p·d], [n_slots, b·p·d]
     }
+
+    /// <summary>Each row's position group <c>[b·p]</c> (prompt-major), or null without positions.</summary>
+    private static Tensor? RowGroups(EdgePatcher patcher, long[] shape) => patcher.Graph.Positions?.Mode switch
+    {
+        PositionMode.All => arange(shape[2], ScalarType.Int64, patcher.CleanSources.device).repeat(shape[1]), // [b·p]: row b·p + t is position t
+        PositionMode.Labels => patcher.Input.PositionGroups!.to(ScalarType.Int64).reshape(-1),
+        _ => null,
+    };
 
     /// <summary>
     /// One table <c>[sources, count]</c> per slot group and position group (position groups innermost): the product of

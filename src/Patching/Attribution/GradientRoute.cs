@@ -6,12 +6,11 @@ namespace CircuitFinder.Patching.Attribution;
 /// <summary>
 /// The route of attribution's gradient pass: each head reads its q, k and v inputs through its own view of the residual
 /// stream (head-major <c>[h, b, p, d]</c>, an expand, so nothing is copied; one view for all three at head level), each MLP and the
-/// unembedding through their own view, so that ∂metric/∂view is the gradient along that destination's path alone; at
-/// neuron level (<c>neurons</c> &gt; 0) each MLP neuron reads its own view too (<c>[b, p, d_mlp, d]</c>, an expand).
+/// unembedding through their own view, so that ∂metric/∂view is the gradient along that destination's path alone.
 /// <see cref="Views"/> lists them in slot order: per layer the head channels, then the MLP; last the logits. The views
 /// outlive the blocks' dispose scopes (the gradient is taken after the run) and die with the caller's.
 /// </summary>
-internal sealed class GradientRoute(int channels, int heads, int neurons = 0) : IResidualRoute
+internal sealed class GradientRoute(int channels, int heads) : IResidualRoute
 {
     public bool FiresHooks => false;
 
@@ -30,7 +29,7 @@ internal sealed class GradientRoute(int channels, int heads, int neurons = 0) : 
 
     public MlpInput MlpInput(int layer, Tensor mlpIn)
     {
-        var view = (neurons > 0 ? mlpIn.unsqueeze(2).expand(mlpIn.shape[0], mlpIn.shape[1], neurons, mlpIn.shape[2]) : mlpIn.view(mlpIn.shape)).MoveToOuterDisposeScope(); // [b, p, d] or [b, p, m, d]
+        var view = mlpIn.view(mlpIn.shape).MoveToOuterDisposeScope(); // [b, p, d]
         Views.Add(view);
         return new MlpInput(view);
     }

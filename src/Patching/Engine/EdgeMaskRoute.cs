@@ -11,7 +11,8 @@ namespace CircuitFinder.Patching.Engine;
 /// <c>resid − Σ_{ablated (s, d)} (x_s − x̃_s)</c>, for <c>V</c> edge sets at once along the batch. Heads whose inputs
 /// differ are recomputed — on per-head inputs for the whole batch (one batched product over heads) when most of a
 /// layer's heads are (head-major, so the dense correction's rows are read in place), else one by one beside the batched heads; each source's delta x_s − x̃_s is kept as it is
-/// computed. No hook fires.
+/// computed. At neuron level the ablated edges from neurons are corrected from the MLPs' post-activations
+/// (<see cref="NeuronDeltas"/>), one product per destination input and layer. No hook fires.
 /// </summary>
 internal sealed class EdgeMaskRoute : IResidualRoute
 {
@@ -27,6 +28,11 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     private readonly List<(int Variant, Edge Edge)>[] _heads; // per layer
     private readonly List<(int Variant, Edge Edge)>[] _mlps; // per layer
     private readonly List<(int Variant, Edge Edge)> _logits;
+    private readonly List<(int Variant, Edge Edge)>[] _neuronHeads; // per layer, the ablated edges from neurons
+    private readonly List<(int Variant, Edge Edge)>[] _neuronMlps;
+    private readonly List<(int Variant, Edge Edge)> _neuronLogits;
+    private readonly HashSet<int> _neuronLayers; // layers whose neurons some ablated edge leaves
+    private readonly NeuronDeltas? _neurons;
     private readonly RecordRoute? _recorder;
     private readonly Tensor? _readPositions; // [b]: the unembedding reads only these positions (null: every position)
     private readonly PositionRows? _positions; // a positional graph's row groups (null: edges span all positions)
@@ -47,8 +53,10 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         long p,
         RecordRoute? recorder = null,
         Tensor? readPositions = null,
-        PositionRows? positions = null)
+        PositionRows? positions = null,
+        NeuronDeltas? neurons = null)
     {
+        _neurons = neurons;
         _positions = positions;
         _recorder = recorder;
         _readPositions = readPositions?.to(ScalarType.Int64);
@@ -60,19 +68,29 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         _b = b;
         _p = p;
         _d = model.Config.DModel;
-        _needed = entries.Select(x => layout.SourceIndex(x.Edge.Source)).ToHashSet();
+        _needed = entries.Where(x => x.Edge.Source.Kind != NodeKind.Neuron).Select(x => layout.SourceIndex(x.Edge.Source)).ToHashSet();
+        _neuronLayers = entries.Where(x => x.Edge.Source.Kind == NodeKind.Neuron).Select(x => x.Edge.Source.Layer).ToHashSet();
+        if (_neuronLayers.Count > 0 && neurons is null)
+        {
+            throw new ArgumentException("ablated edges from neurons need the run's neuron deltas");
+        }
+
         int layers = model.Config.NLayers;
         _heads = Enumerable.Range(0, layers).Select(_ => new List<(int, Edge)>()).ToArray();
         _mlps = Enumerable.Range(0, layers).Select(_ => new List<(int, Edge)>()).ToArray();
         _logits = [];
+        _neuronHeads = Enumerable.Range(0, layers).Select(_ => new List<(int, Edge)>()).ToArray();
+        _neuronMlps = Enumerable.Range(0, layers).Select(_ => new List<(int, Edge)>()).ToArray();
+        _neuronLogits = [];
         foreach (var entry in entries)
         {
             var destination = entry.Edge.Destination;
+            bool neuron = entry.Edge.Source.Kind == NodeKind.Neuron;
             var list = destination.Kind switch
             {
-                NodeKind.Logits => _logits,
-                NodeKind.AttentionHead => _heads[destination.Layer],
-                _ => _mlps[destination.Layer],
+                NodeKind.Logits => neuron ? _neuronLogits : _logits,
+                NodeKind.AttentionHead => (neuron ? _neuronHeads : _heads)[destination.Layer],
+                _ => (neuron ? _neuronMlps : _mlps)[destination.Layer],
             };
             list.Add(entry);
         }
@@ -89,22 +107,24 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     {
         _recorder?.AttentionInput(layer, residPre);
         var entries = _heads[layer];
-        if (entries.Count == 0)
+        var neuronEntries = _neuronHeads[layer];
+        if (entries.Count == 0 && neuronEntries.Count == 0)
         {
             return Model.Routing.AttentionInput.Of(residPre);
         }
 
         int heads = _model.Config.NHeads, channels = _layout.Channels, slots = channels * heads;
         var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).ToList();
-        var pairs = entries.Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
+        var pairs = entries.Concat(neuronEntries).Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
+        var fromNeurons = NeuronCorrections(neuronEntries, x => Slot(x.Edge)); // per (variant, slot)
         var residV = residPre.view(_variants, _b, _p, _d);
         // the MLP's corrections from sources below this layer ride along as one more slot (no residual), so the MLP
         // reads the buffer only for this layer's heads (MlpInput)
         int firstHead = _layout.SourceIndex(Node.Head(layer, 0));
-        var mlpBelow = _layout.NeuronLevel ? [] : _mlps[layer].Select(x => (x.Variant, slots, _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).Where(x => x.Item3 < firstHead).ToList();
+        var mlpBelow = _mlps[layer].Select(x => (x.Variant, slots, _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).Where(x => x.Item3 < firstHead).ToList();
         var all = mlpBelow.Count == 0 ? triples : triples.Concat(mlpBelow).ToList();
         int allSlots = slots + (mlpBelow.Count == 0 ? 0 : 1);
-        var corrected = _deltas.PreferDense(all.Count, allSlots, all.Max(x => x.Item3) + 1)
+        var corrected = all.Count > 0 && _deltas.PreferDense(all.Count, allSlots, all.Max(x => x.Item3) + 1)
             ? _deltas.Corrected(residV, all, allSlots, withoutResidual: slots, positions: _positions) // [V, b, p, c·h (+ 1), d]
             : null;
         if (corrected is not null && mlpBelow.Count > 0)
@@ -132,6 +152,11 @@ internal sealed class EdgeMaskRoute : IResidualRoute
                     }
                 }
 
+                foreach (var ((variant, slot), correction) in fromNeurons.Where(f => f.Key.Slot / heads == c))
+                {
+                    x[slot % heads, variant].sub_(correction);
+                }
+
                 inputs[c] = x.reshape(heads, _variants * _b, _p, _d); // [h, V·b, p, d]: a view when one variant
             }
 
@@ -145,6 +170,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
 
         var byPair = entries.GroupBy(x => (x.Variant, x.Edge.Destination.Index)).ToDictionary(g => g.Key, g => g.ToList());
+        IReadOnlyList<(int Variant, Edge Edge)> On((int, int) pair) => byPair.TryGetValue(pair, out var list) ? list : [];
         for (int t = 0; t < pairs.Count; t++)
         {
             var (variant, head) = pairs[t];
@@ -156,16 +182,23 @@ internal sealed class EdgeMaskRoute : IResidualRoute
                     continue;
                 }
 
+                Tensor x; // [b, p, d]
                 if (corrected is not null)
                 {
-                    rows[c][t] = corrected[variant].select(2, (c * heads) + head); // [b, p, d]
-                    continue;
+                    x = corrected[variant].select(2, (c * heads) + head); // a view of the product's result
+                }
+                else
+                {
+                    x = residV[variant].clone(); // corrected in place: one buffer however many edges
+                    foreach (var (_, edge) in On(pairs[t]).Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
+                    {
+                        x.sub_(Delta(edge, variant));
+                    }
                 }
 
-                var x = residV[variant].clone(); // [b, p, d], corrected in place: one buffer however many edges
-                foreach (var (_, edge) in byPair[pairs[t]].Where(e => channels == 1 || GraphLayout.Channel(e.Edge) == c))
+                if (fromNeurons.TryGetValue((variant, (c * heads) + head), out var correction))
                 {
-                    x.sub_(Delta(edge, variant));
+                    x.sub_(correction);
                 }
 
                 rows[c][t] = x;
@@ -207,32 +240,22 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     {
         _recorder?.MlpInput(layer, mlpIn);
         var entries = _mlps[layer];
-        if (entries.Count == 0)
+        var fromNeurons = NeuronCorrections(_neuronMlps[layer], _ => 0);
+        if (entries.Count == 0 && fromNeurons.Count == 0)
         {
             return new MlpInput(mlpIn);
         }
 
-        if (!_layout.NeuronLevel)
+        var x = entries.Count == 0 ? mlpIn.clone()
+            : _mlpBelow is { } below && below.Layer == layer ? CorrectedAbove(layer, entries, mlpIn, below.Correction)
+            : Corrected(entries, mlpIn); // [V·b, p, d], a new tensor
+        var xV = x.view(_variants, _b, _p, _d);
+        foreach (var ((variant, _), correction) in fromNeurons)
         {
-            return new MlpInput(_mlpBelow is { } below && below.Layer == layer ? CorrectedAbove(layer, entries, mlpIn, below.Correction) : Corrected(entries, mlpIn));
+            xV.select(0, variant).sub_(correction);
         }
 
-        var inV = mlpIn.view(_variants, _b, _p, _d);
-        var groups = entries.GroupBy(x => (x.Variant, x.Edge.Destination.Index)).ToList();
-        var inputs = new Tensor[groups.Count];
-        for (int t = 0; t < groups.Count; t++)
-        {
-            var x = inV[groups[t].Key.Variant].clone(); // [b, p, d], corrected in place
-            foreach (var (_, edge) in groups[t])
-            {
-                x.sub_(Delta(edge, groups[t].Key.Variant));
-            }
-
-            inputs[t] = x;
-        }
-
-        var rows = new NeuronRows(_variants, groups.Select(g => g.Key.Variant).ToList(), groups.Select(g => g.Key.Index).ToList(), stack(inputs)); // [T, b, p, d]
-        return new MlpInput(mlpIn, rows);
+        return new MlpInput(x);
     }
 
     public void MlpWritten(int layer, Tensor post, Tensor output, Tensor? outputGain)
@@ -249,15 +272,9 @@ internal sealed class EdgeMaskRoute : IResidualRoute
             return;
         }
 
-        var mlp = _model.Blocks[layer].MlpModule!;
-        for (int n = 0; n < _model.Config.DMlp; n++)
+        if (_neuronLayers.Contains(layer))
         {
-            int s = _layout.SourceIndex(Node.Neuron(layer, n));
-            if (_needed.Contains(s))
-            {
-                var neuron = mlp.NeuronOutput(post, n, outputGain); // [V·b, p, d]
-                Keep(s, neuron.view(_variants, _b, _p, _d) - _ablated[s]);
-            }
+            _neurons!.Set(layer, post, outputGain);
         }
     }
 
@@ -268,33 +285,68 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     public Tensor FinalInput(Tensor residFinal)
     {
         RawFinal = residFinal;
+        var fromNeurons = NeuronCorrections(_neuronLogits, _ => 0);
         if (_readPositions is null)
         {
-            return _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
+            if (fromNeurons.Count == 0)
+            {
+                return _logits.Count == 0 ? residFinal : Corrected(_logits, residFinal);
+            }
+
+            var all = (_logits.Count == 0 ? residFinal.clone() : Corrected(_logits, residFinal)).view(_variants, _b, _p, _d);
+            foreach (var ((variant, _), correction) in fromNeurons)
+            {
+                all.select(0, variant).sub_(correction);
+            }
+
+            return all.view(_variants * _b, _p, _d);
         }
 
         var index = _readPositions.view(_b, 1, 1).expand(_b, 1, _d); // [b, 1, d]
         var read = residFinal.view(_variants, _b, _p, _d).gather(2, index.unsqueeze(0).expand(_variants, _b, 1, _d)).view(_variants, _b, _d); // [V, b, d]
-        if (_logits.Count == 0)
+        if (_logits.Count == 0 && fromNeurons.Count == 0)
         {
             return read.view(_variants * _b, 1, _d);
         }
 
         var triples = _logits.Select(x => (x.Variant, 0, _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).ToList();
-        if (_deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
+        Tensor x; // [V, b, d], a new tensor
+        if (triples.Count > 0 && _deltas.PreferDense(triples.Count, 1, triples.Max(x => x.Item3) + 1))
         {
             var rows = arange(_b, ScalarType.Int64, _readPositions.device).mul_(_p).add_(_readPositions); // [b]: flat row b·p + position
-            return _deltas.CorrectedAt(read, triples, rows, _positions).view(_variants * _b, 1, _d);
+            x = _deltas.CorrectedAt(read, triples, rows, _positions);
+        }
+        else
+        {
+            x = read.clone(); // in place: one buffer however many edges
+            foreach (var (variant, edge) in _logits)
+            {
+                var delta = _deltas[_layout.SourceIndex(edge.Source)][variant]; // [b, p, d]
+                x.select(0, variant).sub_((_positions is null ? delta : _positions.Restrict(delta, _layout.PositionGroup(edge))).gather(1, index).squeeze(1)); // [b, d]
+            }
         }
 
-        var x = read.clone(); // [V, b, d], in place: one buffer however many edges
-        foreach (var (variant, edge) in _logits)
+        foreach (var ((variant, _), correction) in fromNeurons)
         {
-            var delta = _deltas[_layout.SourceIndex(edge.Source)][variant]; // [b, p, d]
-            x.select(0, variant).sub_((_positions is null ? delta : _positions.Restrict(delta, _layout.PositionGroup(edge))).gather(1, index).squeeze(1)); // [b, d]
+            x.select(0, variant).sub_(correction.gather(1, index).squeeze(1)); // [b, d]
         }
 
         return x.view(_variants * _b, 1, _d);
+    }
+
+    /// <summary>
+    /// The summed corrections of ablated edges from neurons, <c>[b, p, d]</c> per (variant, destination slot that
+    /// <paramref name="slotOf"/> gives); empty without such edges.
+    /// </summary>
+    private Dictionary<(int Variant, int Slot), Tensor> NeuronCorrections(List<(int Variant, Edge Edge)> entries, Func<(int Variant, Edge Edge), int> slotOf)
+    {
+        var corrections = new Dictionary<(int Variant, int Slot), Tensor>();
+        foreach (var group in entries.GroupBy(x => (x.Variant, Slot: slotOf(x))))
+        {
+            corrections[group.Key] = _neurons!.Sum(group.Key.Variant, group.Select(x => x.Edge))!;
+        }
+
+        return corrections;
     }
 
     /// <summary>x_s − x̃_s of an ablated edge's source in variant <paramref name="variant"/>, <c>[b, p, d]</c>, zero outside the edge's position group.</summary>

@@ -55,7 +55,7 @@ public sealed class EdgeMaskedForward
         var route = new RecordRoute(_model, _layout, x0);
         var final = _model.RunBlocks(0, x0, context, route); // [b, p, d]
         return new SourceRecord(
-            stack(route.Outputs),
+            route.Stacked(),
             route.ResidPre.Select(t => t.clone()).ToList(),
             final.clone(),
             route.MlpIn.Select(t => t?.clone()).ToList());
@@ -64,7 +64,7 @@ public sealed class EdgeMaskedForward
     /// <summary>
     /// Logits for each edge set (variant): <c>[variants, batch, d_vocab_out]</c> at the input's read positions, or
     /// <c>[variants, batch, pos, d_vocab_out]</c> when it has none. <paramref name="clean"/> is <see cref="Record"/> of
-    /// the same input; <paramref name="ablated"/> holds x̃ per source <c>[n_sources, batch, pos, d_model]</c>.
+    /// the same input; <paramref name="ablated"/> holds x̃ per source.
     /// </summary>
     /// <remarks>
     /// <paramref name="clean"/> may instead be <see cref="RecordAblated"/> of a base set B (<paramref name="recordedWith"/>
@@ -73,7 +73,7 @@ public sealed class EdgeMaskedForward
     /// e's layer however many edges B holds.
     /// </remarks>
     public Tensor Run(
-        PatchingInput input, SourceRecord clean, Tensor ablated, IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, IReadOnlySet<Edge>? recordedWith = null)
+        PatchingInput input, SourceRecord clean, SourceOutputs ablated, IReadOnlyList<IReadOnlyCollection<Edge>> sets, bool resume = true, IReadOnlySet<Edge>? recordedWith = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -82,20 +82,27 @@ public sealed class EdgeMaskedForward
         var entries = new List<(int Variant, Edge Edge)>();
         for (int v = 0; v < variants; v++)
         {
-            _layout.Validate(sets[v]);
             // an edge listed twice is ablated once; graph order makes the sums (and so the floats) independent of how
             // the caller's collection happens to iterate
-            entries.AddRange(sets[v].Distinct().OrderBy(_layout.Graph.IndexOf).Select(e => (v, e)));
+            entries.AddRange(_layout.Ordered(sets[v]).Select(e => (v, e)));
         }
 
         int start = resume ? Enumerable.Range(0, variants).Select(v => StartLayer(sets[v], recordedWith)).Min() : 0;
-        var deltas = NewDeltas(variants, entries.Count, b, p, ablated); // x_s − x̃_s
+        var deltas = NewDeltas(variants, entries.Count, b, p, ablated.Outputs); // x_s − x̃_s
+        var positions = Rows(input, ablated.Outputs);
+        using var neurons = _layout.NeuronLevel && ablated.Post is not null ? new NeuronDeltas(_model, _layout, ablated, variants, positions) : null;
         foreach (var source in entries.Select(x => x.Edge.Source).Distinct())
         {
-            if (GraphLayout.SourceLayer(source) < start)
+            if (GraphLayout.SourceLayer(source) < start && source.Kind == NodeKind.Neuron && !neurons!.Has(source.Layer))
+            {
+                var post = clean.Sources.Post![source.Layer]; // [b, p, m]: the layers below the start are the clean run's
+                var gain = clean.Sources.Gain?[source.Layer]; // [b, p, d]
+                neurons.Set(source.Layer, post.unsqueeze(0).expand(variants, b, p, post.shape[^1]), gain?.unsqueeze(0).expand(variants, b, p, d));
+            }
+            else if (GraphLayout.SourceLayer(source) < start && source.Kind != NodeKind.Neuron)
             {
                 int s = _layout.SourceIndex(source);
-                deltas.Set(s, (clean.Outputs[s] - ablated[s]).unsqueeze(0).expand(variants, b, p, d));
+                deltas.Set(s, (clean.Outputs[s] - ablated.Outputs[s]).unsqueeze(0).expand(variants, b, p, d));
             }
         }
 
@@ -107,7 +114,7 @@ public sealed class EdgeMaskedForward
         }
 
         var startResid = start < _cfg.NLayers ? clean.ResidPre[start] : clean.ResidFinal;
-        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated, variants, b, p, readPositions: read, positions: Rows(input, ablated));
+        var route = new EdgeMaskRoute(_model, _layout, entries, deltas, ablated.Outputs, variants, b, p, readPositions: read, positions: positions, neurons: neurons);
         var final = _model.RunBlocks(start, VariantBatch.Repeat(startResid, variants), context, route); // [V·b, p, d], or [V·b, 1, d] at the read positions
         var logits = _model.Logits(final, fireHooks: false); // [V·b, p|1, v]
         return (read is null ? logits.view(variants, b, p, logits.shape[^1]) : logits.view(variants, b, logits.shape[^1])).MoveToOuterDisposeScope();
@@ -167,7 +174,7 @@ public sealed class EdgeMaskedForward
     /// destination's correction) and the final stream, so that later runs of sets close to it can resume on it
     /// (<see cref="Run"/>'s <c>recordedWith</c>). Not at neuron level.
     /// </summary>
-    public SourceRecord RecordAblated(PatchingInput input, SourceRecord clean, Tensor ablated, IReadOnlyCollection<Edge> set)
+    public SourceRecord RecordAblated(PatchingInput input, SourceRecord clean, SourceOutputs ablatedSources, IReadOnlyCollection<Edge> set)
     {
         if (_layout.NeuronLevel)
         {
@@ -176,9 +183,9 @@ public sealed class EdgeMaskedForward
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        _layout.Validate(set);
+        var ablated = ablatedSources.Outputs;
         long b = input.Batch, p = input.Positions, d = _cfg.DModel;
-        var entries = set.Distinct().OrderBy(_layout.Graph.IndexOf).Select(e => (0, e)).ToList();
+        var entries = _layout.Ordered(set).Select(e => (0, e)).ToList();
         var deltas = NewDeltas(1, entries.Count, b, p, ablated);
         int inputSource = _layout.SourceIndex(Node.Input);
         var x0 = clean.Outputs[inputSource]; // [b, p, d]: the input node has no incoming edge
@@ -188,7 +195,7 @@ public sealed class EdgeMaskedForward
         var context = _model.Context(input.Tokens, input.AttentionMask);
         _model.RunBlocks(0, x0, context, route);
         return new SourceRecord(
-            stack(recorder.Outputs),
+            recorder.Stacked(),
             recorder.ResidPre.Select(t => t.clone()).ToList(),
             route.RawFinal!.clone(),
             recorder.MlpIn.Select(t => t?.clone()).ToList());

@@ -4,8 +4,9 @@ using CircuitFinder.Model.Config;
 namespace CircuitFinder.Patching.Engine;
 
 /// <summary>
-/// Where each graph node lives in the model: source indices (rows of the stacked source outputs) and destination
-/// slots (a head's q/k/v input, an MLP or neuron input, the logits), grouped by layer.
+/// Where each graph node lives in the model: source indices (rows of the stacked source outputs; a neuron is column n of
+/// its layer's post-activations instead) and destination slots (a head's q/k/v input, an MLP input, the logits), grouped
+/// by layer.
 /// </summary>
 public sealed class GraphLayout
 {
@@ -22,7 +23,7 @@ public sealed class GraphLayout
 
         Graph = graph;
         Config = config;
-        Sources = graph.Sources;
+        Sources = graph.Sources.Where(n => n.Kind != NodeKind.Neuron).ToList().AsReadOnly();
         for (int i = 0; i < Sources.Count; i++)
         {
             _sourceIndex[Sources[i]] = i;
@@ -37,10 +38,13 @@ public sealed class GraphLayout
 
     public HookedTransformerConfig Config { get; }
 
-    /// <summary>Source nodes in graph order; the row order of stacked source outputs.</summary>
+    /// <summary>
+    /// Source nodes other than neurons, in graph order: the row order of stacked source outputs (neurons live in
+    /// compact form, <see cref="SourceOutputs.Post"/>).
+    /// </summary>
     public IReadOnlyList<Node> Sources { get; }
 
-    /// <summary>Whether MLPs are split into neurons.</summary>
+    /// <summary>Whether MLPs write through their neurons (each a source of its own).</summary>
     public bool NeuronLevel { get; }
 
     /// <summary>Inputs per head: 3 (q, k, v) or 1 (all three share one input).</summary>
@@ -70,14 +74,32 @@ public sealed class GraphLayout
     };
 
     /// <summary>Checks every edge belongs to the graph (ablation sets come from users).</summary>
-    public void Validate(IEnumerable<Edge> edges)
+    public void Validate(IEnumerable<Edge> edges) => Ordered(edges);
+
+    /// <summary>
+    /// <paramref name="edges"/> without repeats, in graph order (so that sums over them, and so the floats, do not depend
+    /// on how the caller's collection iterates); an edge not in the graph is an <see cref="ArgumentException"/> naming it.
+    /// One lookup per edge and a sort of their indices: a neuron-level set can hold millions of edges.
+    /// </summary>
+    public IReadOnlyList<Edge> Ordered(IEnumerable<Edge> edges)
     {
+        var indices = new List<int>(edges is IReadOnlyCollection<Edge> c ? c.Count : 0);
         foreach (var edge in edges)
         {
-            if (!Graph.Contains(edge))
+            int index = Graph.IndexOf(edge);
+            indices.Add(index >= 0 ? index : throw new ArgumentException($"edge '{edge.Id}' is not in the {Graph.Level} graph of this model"));
+        }
+
+        indices.Sort();
+        var ordered = new List<Edge>(indices.Count);
+        for (int i = 0; i < indices.Count; i++)
+        {
+            if (i == 0 || indices[i] != indices[i - 1])
             {
-                throw new ArgumentException($"edge '{edge.Id}' is not in the {Graph.Level} graph of this model");
+                ordered.Add(Graph.Edges[indices[i]]);
             }
         }
+
+        return ordered;
     }
 }

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Patching.Engine;
 
 /// <summary>
-/// The unablated run that records every source's output (<c>input</c>, each head's z_h W_O[h], each MLP or neuron)
+/// The unablated run that records every source's output (<c>input</c>, each head's z_h W_O[h], each MLP; at neuron
+/// level each MLP's post-activations and, under sandwich norms, its output gain, from which each neuron's output follows)
 /// and the residual stream each destination reads: resid_pre per layer (the heads), each MLP's input and the final
 /// stream. Destinations read the stream as it is, so the run is the plain forward; no hook fires.
 /// </summary>
@@ -22,17 +23,31 @@ internal sealed class RecordRoute : IResidualRoute
         Outputs = new Tensor[layout.Sources.Count];
         Outputs[layout.SourceIndex(Node.Input)] = input;
         MlpIn = new Tensor?[model.Config.NLayers];
+        Post = new Tensor?[model.Config.NLayers];
+        Gain = new Tensor?[model.Config.NLayers];
     }
 
     public bool FiresHooks => false;
 
-    /// <summary>Per source, <c>[b, p, d]</c>.</summary>
+    /// <summary>Per source other than neurons, <c>[b, p, d]</c>.</summary>
     public Tensor[] Outputs { get; }
 
     public List<Tensor> ResidPre { get; } = [];
 
     /// <summary>Per layer, the MLP's input <c>[b, p, d]</c> (null without an MLP).</summary>
     public Tensor?[] MlpIn { get; }
+
+    /// <summary>At neuron level, per layer, the MLP's post-activations <c>[b, p, m]</c>.</summary>
+    public Tensor?[] Post { get; }
+
+    /// <summary>At neuron level under sandwich norms, per layer, the post-MLP norm's gain <c>[b, p, d]</c>.</summary>
+    public Tensor?[] Gain { get; }
+
+    /// <summary>The recorded outputs, stacked (<see cref="Outputs"/>; at neuron level with the posts and gains).</summary>
+    public SourceOutputs Stacked() => new(
+        stack(Outputs),
+        _layout.NeuronLevel && Post.All(p => p is not null) ? stack(Post!) : null,
+        _layout.NeuronLevel && Gain.All(g => g is not null) ? stack(Gain!) : null);
 
     public AttentionInput AttentionInput(int layer, Tensor residPre)
     {
@@ -66,11 +81,8 @@ internal sealed class RecordRoute : IResidualRoute
             return;
         }
 
-        var neurons = _model.Blocks[layer].MlpModule!.NeuronOutputs(post, outputGain); // [m, b, p, d]
-        for (int n = 0; n < _model.Config.DMlp; n++)
-        {
-            Outputs[_layout.SourceIndex(Node.Neuron(layer, n))] = neurons[n].MoveToOuterDisposeScope();
-        }
+        Post[layer] = post.MoveToOuterDisposeScope();
+        Gain[layer] = outputGain?.MoveToOuterDisposeScope();
     }
 
     public Tensor FinalInput(Tensor residFinal) => residFinal;

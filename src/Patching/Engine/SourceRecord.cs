@@ -3,22 +3,26 @@ using static TorchSharp.torch;
 namespace CircuitFinder.Patching.Engine;
 
 /// <summary>
-/// One run's per-source outputs and residual streams: <see cref="Outputs"/> <c>[n_sources, batch, pos, d_model]</c>
-/// in <see cref="GraphLayout.Sources"/> order, <see cref="ResidPre"/> per layer and <see cref="ResidFinal"/> (before
-/// the final normalization), each <c>[batch, pos, d_model]</c>. Owns its tensors.
+/// One run's source outputs and residual streams: <see cref="Sources"/> (the per-source outputs
+/// <c>[n_sources, batch, pos, d_model]</c> in <see cref="GraphLayout.Sources"/> order, and at neuron level the neurons'
+/// compact form), <see cref="ResidPre"/> per layer and <see cref="ResidFinal"/> (before the final normalization), each
+/// <c>[batch, pos, d_model]</c>. Owns its tensors.
 /// </summary>
 public sealed class SourceRecord : IDisposable
 {
-    public SourceRecord(Tensor outputs, IReadOnlyList<Tensor> residPre, Tensor residFinal, IReadOnlyList<Tensor?>? mlpIn = null)
+    public SourceRecord(SourceOutputs sources, IReadOnlyList<Tensor> residPre, Tensor residFinal, IReadOnlyList<Tensor?>? mlpIn = null)
     {
-        Outputs = outputs.DetachFromDisposeScope();
+        Sources = sources;
         ResidPre = residPre.Select(t => t.DetachFromDisposeScope()).ToList();
         ResidFinal = residFinal.DetachFromDisposeScope();
         MlpIn = (mlpIn ?? residPre.Select(_ => (Tensor?)null)).Select(t => t?.DetachFromDisposeScope()).ToList();
     }
 
-    /// <summary><c>[n_sources, batch, pos, d_model]</c>.</summary>
-    public Tensor Outputs { get; }
+    /// <summary>The sources' outputs in this run.</summary>
+    public SourceOutputs Sources { get; }
+
+    /// <summary><c>[n_sources, batch, pos, d_model]</c>: the outputs of the sources that are not neurons.</summary>
+    public Tensor Outputs => Sources.Outputs;
 
     /// <summary>Per layer, <c>[batch, pos, d_model]</c>.</summary>
     public IReadOnlyList<Tensor> ResidPre { get; }
@@ -29,9 +33,12 @@ public sealed class SourceRecord : IDisposable
     /// <summary><c>[batch, pos, d_model]</c>, before <c>ln_final</c>.</summary>
     public Tensor ResidFinal { get; }
 
+    /// <summary>Bytes held.</summary>
+    public long Bytes => Sources.Bytes + ResidPre.Sum(Size) + MlpIn.Sum(Size) + Size(ResidFinal);
+
     public void Dispose()
     {
-        Outputs.Dispose();
+        Sources.Dispose();
         foreach (var t in ResidPre)
         {
             t.Dispose();
@@ -43,4 +50,6 @@ public sealed class SourceRecord : IDisposable
             t?.Dispose();
         }
     }
+
+    private static long Size(Tensor? t) => t is null ? 0 : t.NumberOfElements * t.ElementSize;
 }

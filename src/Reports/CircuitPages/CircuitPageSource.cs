@@ -19,10 +19,11 @@ public static class CircuitPageSource
     public static CircuitPage Read(string circuitPath, string? verificationPath, Func<GraphLevel, ComputeGraph>? graphFor = null)
     {
         ArgumentNullException.ThrowIfNull(circuitPath);
-        var json = ReadObject(circuitPath);
+        var document = ReadDocument(circuitPath);
+        var json = document?.Root as JObject;
         if (graphFor is null)
         {
-            var shape = InferShape(circuitPath, json);
+            var shape = InferShape(circuitPath, json, document?.Edges?.Select(e => e.Id));
             var built = new Dictionary<GraphLevel, ComputeGraph>();
             graphFor = level => built.TryGetValue(level, out var g) ? g : built[level] = ComputeGraph.Build(shape, level);
         }
@@ -53,7 +54,7 @@ public static class CircuitPageSource
     public static CircuitPage FromFile(CircuitFile file, JObject? verification)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var json = file.Format == "list" ? null : ReadObject(file.Path);
+        var json = file.Format == "list" ? null : ReadDocument(file.Path)?.Root as JObject;
         return Page(file, json, verification ?? json?["verification"] as JObject);
     }
 
@@ -84,10 +85,11 @@ public static class CircuitPageSource
     /// The graph shape of the model a circuit file was made on: n_layers, n_heads, d_mlp, attn_only and parallel_attn_mlp
     /// from its recorded config where present, else from the largest layer, head and neuron its ids name.
     /// </summary>
-    public static GraphShape InferShape(string path, JObject? json)
+    public static GraphShape InferShape(string path, JObject? json, IEnumerable<string>? edgeIds = null)
     {
         IEnumerable<string> ids = json switch
         {
+            not null when edgeIds is not null => edgeIds,
             not null when (json["graph"] as JObject)?["edges"] is JObject edges => edges.Properties().Select(p => p.Name),
             not null when json["edges"] is JObject edges => edges.Properties().Select(p => p.Name),
             not null when json["edges"] is JArray list => list.Where(t => t.Type == JTokenType.String).Select(t => (string)t!),
@@ -138,27 +140,20 @@ public static class CircuitPageSource
         return shape;
     }
 
-    private static JObject? ReadObject(string path)
+    /// <summary>The file as JSON (its scored edges streamed, <see cref="CircuitJsonDocument"/>), or null when it is a text list.</summary>
+    private static CircuitJsonDocument? ReadDocument(string path)
     {
         if (!File.Exists(path))
         {
             throw new BadInputException($"{path}: no such file");
         }
 
-        string text = InputFile.ReadAllText(path);
-        if (!text.TrimStart().StartsWith('{'))
+        if (CircuitJsonDocument.FirstCharacter(path) != '{')
         {
             return null;
         }
 
-        try
-        {
-            return JObject.Parse(text);
-        }
-        catch (JsonReaderException e)
-        {
-            throw new BadInputException($"{path}: not valid JSON ({e.Message})", e);
-        }
+        return CircuitJsonDocument.Load(path);
     }
 
     private static IEnumerable<string> Lines(string path)

@@ -43,7 +43,7 @@ public sealed class EdgeAttributionTests
 
     [Theory]
     [InlineData(GraphLevel.Neuron, null, PositionMode.None)]
-    [InlineData(GraphLevel.Neuron, "gemma2", PositionMode.None)]
+    [InlineData(GraphLevel.Neuron, null, PositionMode.Labels)]
     [InlineData(GraphLevel.Qkv, null, PositionMode.All)]
     [InlineData(GraphLevel.Qkv, null, PositionMode.Labels)]
     [InlineData(GraphLevel.Head, "gemma2", PositionMode.Labels)]
@@ -51,6 +51,31 @@ public sealed class EdgeAttributionTests
     {
         using var setup = new Setup(family is null ? Seed : ArchitecturePatchingTests.SeedOf(family), level, ScalarType.Float64, positions);
         AssertMatchesFiniteDifferences(setup, $"{family ?? "mixed"}, {level}, positions {positions}");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gemma2")]
+    [InlineData("llama3")]
+    public void Neuron_level_EAP_scores_of_a_layers_neurons_sum_to_the_score_of_its_MLP(string? family)
+    {
+        // an MLP's output is the sum of its neurons' (under sandwich norms each carries b_out / d_mlp and the norm's
+        // gain): the neuron-level scores of an edge's neurons add up to the q/k/v-level score of the MLP's edge
+        int seed = family is null ? Seed : ArchitecturePatchingTests.SeedOf(family);
+        using var neurons = new Setup(seed, GraphLevel.Neuron, ScalarType.Float64);
+        using var mlps = new Setup(seed, GraphLevel.Qkv, ScalarType.Float64);
+        var split = EdgeAttribution.Score(neurons.Model, neurons.Patcher, neurons.Metric, neurons.Answers, neurons.Wrong, steps: 2);
+        var whole = EdgeAttribution.Score(mlps.Model, mlps.Patcher, mlps.Metric, mlps.Answers, mlps.Wrong, steps: 2);
+        int checkedEdges = 0;
+        foreach (var edge in mlps.Graph.Edges.Where(e => e.Source.Kind == NodeKind.Mlp))
+        {
+            double sum = Enumerable.Range(0, mlps.Model.Config.DMlp).Sum(n => split[new Edge(Node.Neuron(edge.Source.Layer, n), edge.Destination, edge.Input)]);
+            Assert.True(Math.Abs(sum - whole[edge]) <= 1e-6 * Math.Max(1, Math.Abs(whole[edge])), $"{edge.Id}: neurons sum to {sum}, the MLP scores {whole[edge]}");
+            checkedEdges++;
+        }
+
+        Assert.True(checkedEdges > 0);
+        Assert.All(mlps.Graph.Edges.Where(e => e.Source.Kind != NodeKind.Mlp), e => Assert.Equal(whole[e], split[e], 1e-9));
     }
 
     [Theory]

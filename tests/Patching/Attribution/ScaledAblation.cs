@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace CircuitFinder.Tests.Patching.Attribution;
 
-/// <summary>An ablation moved only a fraction ε of the way from the clean output: x + ε (x̃ − x), for finite differences.</summary>
+/// <summary>
+/// An ablation moved only a fraction ε of the way from the clean output: x + ε (x̃ − x), for finite differences. At
+/// neuron level the post-activations move so (a neuron's output is linear in them); under sandwich norms a neuron's
+/// output is not, and the ablation refuses.
+/// </summary>
 internal sealed class ScaledAblation : IAblation
 {
     private readonly IAblation _inner;
@@ -18,10 +22,17 @@ internal sealed class ScaledAblation : IAblation
 
     public string Name => $"{_inner.Name}×{_epsilon}";
 
-    public Tensor AblatedOutputs(EdgeMaskedForward engine, AblationInput input)
+    public SourceOutputs AblatedOutputs(EdgeMaskedForward engine, AblationInput input)
     {
+        using var scope = NewDisposeScope();
         using var full = _inner.AblatedOutputs(engine, input);
-        var clean = input.CleanRecord.Outputs;
-        return (clean + (_epsilon * (full - clean))).DetachFromDisposeScope();
+        var clean = input.CleanRecord.Sources;
+        if (clean.Gain is not null)
+        {
+            throw new NotSupportedException("a neuron's output under sandwich norms is not linear in what the record holds");
+        }
+
+        Tensor Step(Tensor x, Tensor ablated) => x + (_epsilon * (ablated - x));
+        return new SourceOutputs(Step(clean.Outputs, full.Outputs), clean.Post is null ? null : Step(clean.Post, full.Post!));
     }
 }
