@@ -20,6 +20,7 @@ public sealed class ComputeGraph
     private readonly Dictionary<Edge, int> _edgeIndex;
     private readonly IReadOnlyList<Edge>[] _incoming;
     private readonly IReadOnlyList<Edge>[] _outgoing;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyList<Edge>> _mlpOutputs = new(); // neuron level, per layer
 
     private ComputeGraph(GraphShape shape, GraphLevel level, GraphPositions? positions, Node[] nodes, Edge[] edges, int[] incomingStart)
     {
@@ -253,6 +254,21 @@ public sealed class ComputeGraph
 
     /// <summary>The edges out of <paramref name="source"/>, in <see cref="Edges"/> order.</summary>
     public IReadOnlyList<Edge> OutgoingEdges(Node source) => _outgoing[Require(source)];
+
+    /// <summary>
+    /// The edges that carry <paramref name="node"/>'s output, in <see cref="Edges"/> order: its outgoing edges; at neuron
+    /// level an MLP writes through its neurons, so those of all its neurons (knocking out <c>m{l}</c> knocks out the layer).
+    /// </summary>
+    public IReadOnlyList<Edge> OutputEdges(Node node)
+    {
+        if (Level != GraphLevel.Neuron || node?.Kind != NodeKind.Mlp)
+        {
+            return OutgoingEdges(node!);
+        }
+
+        Require(node);
+        return _mlpOutputs.GetOrAdd(node.Layer, layer => Enumerable.Range(0, Shape.DMlp).SelectMany(n => OutgoingEdges(Node.Neuron(layer, n))).OrderBy(IndexOf).ToList().AsReadOnly());
+    }
 
     /// <summary>
     /// The graph as a QuikGraph bidirectional graph over all <see cref="Nodes"/>, each QuikGraph edge tagged with its

@@ -80,6 +80,17 @@ public sealed class ComputeGraphTests
     }
 
     [Fact]
+    public void At_neuron_level_an_MLPs_output_edges_are_its_neurons_and_elsewhere_a_nodes_outgoing_edges()
+    {
+        var graph = ComputeGraph.Build(new GraphShape(2, 2, 3, false, false), GraphLevel.Neuron);
+        Assert.Empty(graph.OutgoingEdges(Node.Mlp(0)));
+        Assert.Equal(Enumerable.Range(0, 3).SelectMany(n => graph.OutgoingEdges(Node.Neuron(0, n))).OrderBy(graph.IndexOf), graph.OutputEdges(Node.Mlp(0)));
+        Assert.Equal(graph.OutgoingEdges(Node.Head(0, 1)), graph.OutputEdges(Node.Head(0, 1)));
+        var qkv = ComputeGraph.Build(new GraphShape(2, 2, 3, false, false), GraphLevel.Qkv);
+        Assert.Equal(qkv.OutgoingEdges(Node.Mlp(0)), qkv.OutputEdges(Node.Mlp(0)));
+    }
+
+    [Fact]
     public void Nodes_are_listed_input_then_heads_then_mlp_per_layer_then_logits()
     {
         var graph = ComputeGraph.Build(new GraphShape(2, 2, 3, false, false), GraphLevel.Qkv);

@@ -61,6 +61,36 @@ public sealed class AblationTests
         });
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Mean_ablation_of_every_edge_at_neuron_level_equals_the_mean_of_every_MLPs_output(bool perPosition)
+    {
+        // a neuron's mean output is its mean post-activation times its W_out row, and b_out stays: summed over the
+        // neurons, the MLP's mean output
+        long[] dims = perPosition ? [0L] : [0L, 1L];
+        RunAllEdges(new MeanAblation(perPosition), (model, clean) =>
+        {
+            var means = SourceMeans(model, clean, dims);
+            return model.RunWithHooks(clean, SourceHooks(model, (name, x) => means[name].expand_as(x).clone()));
+        }, GraphLevel.Neuron);
+    }
+
+    [Fact]
+    public void Mean_ablation_at_neuron_level_is_refused_by_name_for_a_model_with_a_norm_after_the_MLP()
+    {
+        int seed = ArchitecturePatchingTests.SeedOf("gemma2");
+        var config = RandomModels.Config(seed);
+        using var model = RandomModels.Model(config, seed);
+        using var scope = NewDisposeScope();
+        var clean = RandomModels.Tokens(seed, 2, 5, config.DVocab);
+        var graph = RandomModels.Graph(config, GraphLevel.Neuron);
+        var error = Assert.Throws<BadInputException>(() => new EdgePatcher(model, graph, new PatchingInput(clean), new MeanAblation(perPosition: false)).Dispose());
+        Assert.Contains("--ablation mean", error.Message, StringComparison.Ordinal);
+        Assert.Contains("neuron level", error.Message, StringComparison.Ordinal);
+        using var zero = new EdgePatcher(model, graph, new PatchingInput(clean), new ZeroAblation()); // zero outputs are zero post-activations and gains
+    }
+
     [Fact]
     public void The_catalog_knows_every_ablation()
     {
@@ -68,14 +98,14 @@ public sealed class AblationTests
         Assert.Throws<ArgumentException>(() => AblationCatalog.Create("shuffle"));
     }
 
-    private static void RunAllEdges(IAblation ablation, Func<HookedTransformer, Tensor, Tensor> expected)
+    private static void RunAllEdges(IAblation ablation, Func<HookedTransformer, Tensor, Tensor> expected, GraphLevel level = GraphLevel.Qkv)
     {
         var config = RandomModels.Config(Seed);
         using var model = RandomModels.Model(config, Seed);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var clean = RandomModels.Tokens(Seed, 4, 6, config.DVocab);
-        var graph = RandomModels.Graph(config, GraphLevel.Qkv);
+        var graph = RandomModels.Graph(config, level);
         using var patcher = new EdgePatcher(model, graph, new PatchingInput(clean), ablation, seed: 7);
         var patched = patcher.Evaluate([graph.Edges.ToList()])[0];
         var plain = model.Forward(clean);

@@ -58,6 +58,11 @@ public sealed class CircuitFileReaderTests
     [InlineData("""[1, 2]""", "[0] is not an id string")]
     [InlineData("""{"edges": [""", "not valid JSON")]
     [InlineData("""["a0.h0->a1.h0<x>"]""", "a0.h0->a1.h0<x>")]
+    [InlineData("""{"edges": {"a1.h0->logits": {"score": 1, "in_graph": true}, "a0.h0->logits": {"score": 2""", "not valid JSON")]
+    [InlineData("""{"edges": {"a1.h0->logits": {"score": 1}, "a1.h0->logits": {"score": 2}}}""", "'a1.h0->logits' appears twice")]
+    [InlineData("""{"edges": {"a1.h0->logits": {"score": "high"}}}""", "field 'score': expected a number")]
+    [InlineData("""{"schema": "circuitfinder/circuit@1", "graph": {"level": "qkv", "edges": {"a1.h0->logits": {"score": 1}}}, "graph": {}}""", "field 'graph' appears twice")]
+    [InlineData("""{"schema": "circuitfinder/circuit@1", "graph": {"level": "qkv"}}""", "missing field 'graph.edges'")]
     public void Given_a_bad_circuit_file_then_reading_it_fails_naming_the_file_and_the_problem(string json, string expected)
     {
         using var folder = new TemporaryFolder();

@@ -70,7 +70,7 @@ public sealed class Acdc : IDiscoveryAlgorithm
             var edge = order[index];
             var destination = edge.Destination;
             bool destinationDead = destination.Kind != NodeKind.Logits
-                && graph.OutgoingEdges(destination).All(ablated.Contains);
+                && graph.OutputEdges(destination).All(ablated.Contains); // at neuron level an MLP writes through its neurons
             if (destinationDead)
             {
                 ablated.Add(edge);

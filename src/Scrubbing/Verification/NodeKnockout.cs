@@ -3,7 +3,8 @@ using CircuitFinder.Graph;
 namespace CircuitFinder.Scrubbing.Verification;
 
 /// <summary>
-/// The metric with a set of nodes knocked out (every edge out of them ablated), either inside a circuit (everything
+/// The metric with a set of nodes knocked out (every edge carrying their output ablated: at neuron level an MLP's are
+/// its neurons'), either inside a circuit (everything
 /// outside the circuit ablated too: F(C \ K)) or in the whole model (F(M \ K)). Results are cached by node set, and
 /// a list of requests runs as one batch of edge sets.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class NodeKnockout
         var missing = keys.Select((k, i) => (k, i)).Where(x => !_cache.ContainsKey(x.k)).GroupBy(x => x.k).Select(g => g.First().i).ToList();
         var sets = missing.Select(i =>
         {
-            var removed = requests[i].Nodes.SelectMany(graph.OutgoingEdges);
+            var removed = requests[i].Nodes.SelectMany(graph.OutputEdges);
             var ablated = requests[i].InCircuit ? graph.Edges.Where(e => !_circuit.Contains(e)).Concat(removed) : removed;
             return (IReadOnlyCollection<Edge>)ablated.Distinct().ToList();
         }).ToList();

@@ -44,6 +44,22 @@ public sealed class PositionDiscoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ACDC_at_neuron_level_keeps_the_name_movers_edge_into_the_MLP_and_only_neuron_edges_of_the_planted_circuit()
+    {
+        // the MLP m2 reads the name mover (a2.h0 -> m2) and its neurons write the names (m2.n{k} -> logits): ACDC must
+        // test the MLP's input once its neurons' edges are decided, not drop it as a node with no edge out
+        var truth = PlantedIoi.NeuronGroundTruthEdges.ToHashSet();
+        var record = Discover("planted-ioi-mlp", new DiscoverySettings { Method = "acdc", Threshold = 0.05, Ablation = "zero", Metric = "logit-diff", Level = GraphLevel.Neuron });
+        var found = record.Circuit.Ordered(record.Graph).Select(e => e.Id).ToList();
+        output.WriteLine(string.Join(", ", found));
+        Assert.Contains("a2.h0->m2", found);
+        Assert.Contains("a1.h0->a2.h0<q>", found);
+        Assert.True(found.Count(id => id.StartsWith("m2.n", StringComparison.Ordinal)) >= 4, "the name-writing neurons");
+        Assert.All(found, id => Assert.Contains(id, truth));
+        Assert.True(record.Faithfulness > 0.9, $"faithfulness {record.Faithfulness}");
+    }
+
+    [Fact]
     public void EAP_with_one_group_per_position_scores_every_positional_edge_and_its_groups_sum_to_the_unsplit_score()
     {
         var split = Discover("planted-ioi", new DiscoverySettings { Method = "eap-ig", TopK = 10, Metric = "logit-diff", Positions = PositionMode.All, IgSteps = 3 });

@@ -20,4 +20,16 @@ public sealed class ModelGraphLimitTests
         Assert.Contains("121,099,600 edges", e.Message, StringComparison.Ordinal);
         Assert.Equal(16 * 32_491, ModelGraph.Build(config, GraphLevel.Qkv, GraphPositions.All(16)).Edges.Count);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void A_GPT2_small_shaped_neuron_level_graph_is_built_with_its_neurons_as_sources_only()
+    {
+        var config = new HookedTransformerConfig { NLayers = 12, DModel = 768, NHeads = 12, DHead = 64, DMlp = 3072, DVocab = 50257, NCtx = 1024 };
+        var graph = ModelGraph.Build(config, GraphLevel.Neuron);
+        Assert.Equal(7_568_725, graph.Edges.Count);
+        Assert.Equal(36_864 + 144 + 1, graph.Sources.Count);
+        Assert.Equal(144 + 12 + 1, graph.Destinations.Count);
+        Assert.Equal(1 + (11 * (12 + 3072)) + 12, graph.IncomingEdges(Node.Mlp(11)).Count);
+    }
 }
