@@ -7,8 +7,8 @@ namespace CircuitFinder.Reports;
 /// <summary>
 /// Graphviz DOT for a circuit: its nodes (heads as <c>L2H1</c>), its edges coloured by the q/k/v input, solid for a
 /// positive and dashed for a negative score, pen width growing with |score|, labelled with the input (and in a
-/// positional graph the position group, <c>k@S2</c>) and the score; input at the bottom, logits at the top; a legend
-/// node says all that.
+/// positional graph the position group, <c>k@S2</c>) and the score; input at the bottom, logits at the top; at neuron
+/// level a dotted line from each MLP to its neurons in the circuit; a legend node says all that.
 /// </summary>
 public static class CircuitDot
 {
@@ -31,9 +31,15 @@ public static class CircuitDot
             text.Append(CultureInfo.InvariantCulture, $"  \"{node.Id}\" [label=\"{Escape(node.DisplayName)}\", fillcolor=\"{fill}\"];\n");
         }
 
-        foreach (var layer in nodes.Where(n => n.Kind is NodeKind.AttentionHead or NodeKind.Mlp or NodeKind.Neuron).GroupBy(n => n.Layer))
+        // at neuron level a layer's neurons get a rank of their own above their MLP, which feeds them inside the model
+        foreach (var layer in nodes.Where(n => n.Kind is NodeKind.AttentionHead or NodeKind.Mlp or NodeKind.Neuron).GroupBy(n => (n.Layer, n.Kind == NodeKind.Neuron)))
         {
             text.Append("  { rank=same; ").Append(string.Join(" ", layer.Select(n => $"\"{n.Id}\";"))).Append(" }\n");
+        }
+
+        foreach (var neuron in nodes.Where(n => n.Kind == NodeKind.Neuron))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  \"{Node.Mlp(neuron.Layer).Id}\" -> \"{neuron.Id}\" [style=dotted, color=\"#aaaaaa\", arrowhead=none, tooltip=\"the MLP's input feeds its neurons\"];\n");
         }
 
         double largest = circuit.Edges.Select(e => Math.Abs(scores.TryGetValue(e, out var s) ? s : 0)).DefaultIfEmpty(0).Max();
@@ -57,7 +63,7 @@ public static class CircuitDot
     private const string Legend =
         "  legend [shape=box, style=\"rounded\", fillcolor=\"#ffffff\", fontsize=10, label=<"
         + "<FONT COLOR=\"#1f77b4\">━ q</FONT>   <FONT COLOR=\"#2ca02c\">━ k</FONT>   <FONT COLOR=\"#d62728\">━ v</FONT>   <FONT COLOR=\"#555555\">━ into MLP or logits</FONT><BR/>"
-        + "solid ━ positive score, dashed ┅ negative score<BR/>width ∝ |score|; edge label: input and score>];\n"
+        + "solid ━ positive score, dashed ┅ negative score<BR/>width ∝ |score|; edge label: input and score<BR/>dotted ┈ an MLP's input feeding its neurons (neuron level)>];\n"
         + "  { rank=source; legend; }\n";
 
     private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

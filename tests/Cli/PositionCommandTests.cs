@@ -72,6 +72,10 @@ public sealed class PositionCommandTests
         Assert.True(discover.ExitCode == 0, discover.Stderr);
         var json = JObject.Parse(File.ReadAllText(folder.File("run/circuit.json")));
         Assert.True((bool)json["graph"]!["edges"]!["m2.n3->logits"]!["in_graph"]!);
+        Assert.True((bool)json["graph"]!["edges"]!["a2.h0->m2"]!["in_graph"]!);
+        string dot = File.ReadAllText(folder.File("run/circuit.dot"));
+        Assert.Contains("\"m2\" -> \"m2.n3\" [style=dotted", dot, StringComparison.Ordinal); // the MLP's input feeds its neurons
+        Assert.Contains("\"a2.h0\" -> \"m2\"", dot, StringComparison.Ordinal);
         var verify = CliRun.Of("--quiet", "verify", "--model", "zoo:planted-ioi-mlp", "--task", "planted-ioi", "--n", "8", "--circuit", folder.File("run/circuit.json"), "--no-completeness", "--json");
         Assert.True(verify.ExitCode == 0, verify.Stderr);
         Assert.True((double)JObject.Parse(verify.Stdout)["faithfulness"]!["faithfulness"]! >= 0.95, verify.Stdout);

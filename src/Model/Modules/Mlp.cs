@@ -134,24 +134,6 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         return addmm(_bOut, post.reshape(batch * pos, m), _wOut, 1, 1).view(batch, pos, d);
     }
 
-    /// <summary>
-    /// Every neuron's output post_n W_out[n] head-major <c>[d_mlp, batch, pos, d_model]</c> (patching's neuron sources);
-    /// under sandwich norms (post_n W_out[n] + b_out / d_mlp) · <paramref name="outputGain"/> <c>[batch, pos, d_model]</c>,
-    /// the neuron's share of the normalized output.
-    /// </summary>
-    public Tensor NeuronOutputs(Tensor post, Tensor? outputGain)
-    {
-        var neurons = einsum("bpm,md->mbpd", post, _wOut); // [m, b, p, d]
-        return outputGain is null ? neurons : neurons.add_(_bOut.div(_cfg.DMlp), Scalars.One).mul_(outputGain);
-    }
-
-    /// <summary>Neuron <paramref name="n"/>'s output <c>[batch, pos, d_model]</c> (see <see cref="NeuronOutputs"/>).</summary>
-    public Tensor NeuronOutput(Tensor post, int n, Tensor? outputGain)
-    {
-        var neuron = post.select(2, n).unsqueeze(-1) * _wOut[n]; // [b, p, d]
-        return outputGain is null ? neuron : neuron.add_(_bOut.div(_cfg.DMlp), Scalars.One).mul_(outputGain);
-    }
-
     private Tensor Linear(Tensor x, Tensor w, Tensor? b)
     {
         long batch = x.shape[0], pos = x.shape[1], d = _cfg.DModel, m = _cfg.DMlp;

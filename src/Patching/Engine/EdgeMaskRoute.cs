@@ -116,7 +116,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         int heads = _model.Config.NHeads, channels = _layout.Channels, slots = channels * heads;
         var triples = entries.Select(x => (x.Variant, Slot(x.Edge), _layout.SourceIndex(x.Edge.Source), _layout.PositionGroup(x.Edge))).ToList();
         var pairs = entries.Concat(neuronEntries).Select(x => (x.Variant, x.Edge.Destination.Index)).Distinct().OrderBy(x => x).ToList();
-        var fromNeurons = NeuronCorrections(neuronEntries, x => Slot(x.Edge)); // per (variant, slot)
+        var fromNeurons = NeuronDeltas.Corrections(_neurons, neuronEntries, x => Slot(x.Edge)); // per (variant, slot)
         var residV = residPre.view(_variants, _b, _p, _d);
         // the MLP's corrections from sources below this layer ride along as one more slot (no residual), so the MLP
         // reads the buffer only for this layer's heads (MlpInput)
@@ -240,7 +240,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     {
         _recorder?.MlpInput(layer, mlpIn);
         var entries = _mlps[layer];
-        var fromNeurons = NeuronCorrections(_neuronMlps[layer], _ => 0);
+        var fromNeurons = NeuronDeltas.Corrections(_neurons, _neuronMlps[layer], _ => 0);
         if (entries.Count == 0 && fromNeurons.Count == 0)
         {
             return new MlpInput(mlpIn);
@@ -285,7 +285,7 @@ internal sealed class EdgeMaskRoute : IResidualRoute
     public Tensor FinalInput(Tensor residFinal)
     {
         RawFinal = residFinal;
-        var fromNeurons = NeuronCorrections(_neuronLogits, _ => 0);
+        var fromNeurons = NeuronDeltas.Corrections(_neurons, _neuronLogits, _ => 0);
         if (_readPositions is null)
         {
             if (fromNeurons.Count == 0)
@@ -332,21 +332,6 @@ internal sealed class EdgeMaskRoute : IResidualRoute
         }
 
         return x.view(_variants * _b, 1, _d);
-    }
-
-    /// <summary>
-    /// The summed corrections of ablated edges from neurons, <c>[b, p, d]</c> per (variant, destination slot that
-    /// <paramref name="slotOf"/> gives); empty without such edges.
-    /// </summary>
-    private Dictionary<(int Variant, int Slot), Tensor> NeuronCorrections(List<(int Variant, Edge Edge)> entries, Func<(int Variant, Edge Edge), int> slotOf)
-    {
-        var corrections = new Dictionary<(int Variant, int Slot), Tensor>();
-        foreach (var group in entries.GroupBy(x => (x.Variant, Slot: slotOf(x))))
-        {
-            corrections[group.Key] = _neurons!.Sum(group.Key.Variant, group.Select(x => x.Edge))!;
-        }
-
-        return corrections;
     }
 
     /// <summary>x_s − x̃_s of an ablated edge's source in variant <paramref name="variant"/>, <c>[b, p, d]</c>, zero outside the edge's position group.</summary>

@@ -68,6 +68,21 @@ internal sealed class NeuronDeltas : IDisposable
         return total;
     }
 
+    /// <summary>
+    /// The summed corrections of ablated edges from neurons, <c>[b, p, d]</c> per (variant, destination slot that
+    /// <paramref name="slotOf"/> gives); empty without such edges (and then <paramref name="neurons"/> may be null).
+    /// </summary>
+    public static Dictionary<(int Variant, int Slot), Tensor> Corrections(NeuronDeltas? neurons, List<(int Variant, Edge Edge)> entries, Func<(int Variant, Edge Edge), int> slotOf)
+    {
+        var corrections = new Dictionary<(int Variant, int Slot), Tensor>();
+        foreach (var group in entries.GroupBy(x => (x.Variant, Slot: slotOf(x))))
+        {
+            corrections[group.Key] = neurons!.Sum(group.Key.Variant, group.Select(x => x.Edge))!;
+        }
+
+        return corrections;
+    }
+
     /// <summary>Σ_{n ∈ <paramref name="neurons"/>} x_n − x̃_n of layer <paramref name="layer"/> in one variant, <c>[b, p, d]</c> (may be shared: not to be changed).</summary>
     private Tensor LayerSum(int layer, int variant, int[] neurons)
     {

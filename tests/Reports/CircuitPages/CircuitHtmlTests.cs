@@ -27,6 +27,12 @@ public sealed class CircuitHtmlTests(ITestOutputHelper output)
         var attnOnly = CircuitLayout.Of(ComputeGraph.Build(new GraphShape(2, 2, 0, AttnOnly: true, ParallelAttnMlp: false), GraphLevel.Head));
         Assert.Equal(4, attnOnly.Rows);
         Assert.Equal(2, attnOnly.Places[Node.Head(1, 1)].Row);
+        var neurons = CircuitLayout.Of(ComputeGraph.Build(new GraphShape(2, 2, 4, AttnOnly: false, ParallelAttnMlp: false), GraphLevel.Neuron));
+        Assert.Equal(8, neurons.Rows); // per layer: heads, the MLP's input, its neurons
+        Assert.Equal(2, neurons.Places[Node.Mlp(0)].Row);
+        Assert.Equal(3, neurons.Places[Node.Neuron(0, 1)].Row);
+        Assert.Equal(4, neurons.Places[Node.Head(1, 0)].Row);
+        Assert.True(neurons.Places[Node.Neuron(1, 0)].X < neurons.Places[Node.Neuron(1, 3)].X);
     }
 
     [Fact]
