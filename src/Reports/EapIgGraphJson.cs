@@ -1,3 +1,4 @@
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Reports;
@@ -5,7 +6,8 @@ namespace CircuitFinder.Reports;
 /// <summary>
 /// The EAP-IG / MIB circuit format: <c>{"cfg": {...}, "nodes": {id: {"in_graph": bool}}, "edges": {id: {"score": s,
 /// "in_graph": bool}}}</c>, from a <c>circuit.json</c> (the ids are already theirs; a positional graph's ids end in
-/// <c>@label</c> and <c>cfg.positions</c> names its groups).
+/// <c>@label</c> and <c>cfg.positions</c> names its groups). <see cref="Write"/> streams the edges of a
+/// <see cref="CircuitJsonDocument"/>, for neuron-level files of millions of edges.
 /// </summary>
 public static class EapIgGraphJson
 {
@@ -36,5 +38,39 @@ public static class EapIgGraphJson
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Writes the EAP-IG graph JSON of <paramref name="circuitJson"/> (read with its edges streamed) to
+    /// <paramref name="output"/> as indented text, one edge at a time: the same text as <see cref="FromCircuitJson"/>'s.
+    /// </summary>
+    public static void Write(CircuitJsonDocument circuitJson, string source, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(circuitJson);
+        var root = circuitJson.Root as JObject ?? throw new FormatException($"{source}: not a {CircuitJson.Schema} file (not a JSON object)");
+        var header = FromCircuitJson(root, source); // its edges: the empty placeholder
+        var edges = circuitJson.Edges ?? throw new FormatException($"{source}: missing field 'graph.edges'");
+        using var writer = new JsonTextWriter(output) { Formatting = Formatting.Indented, CloseOutput = false };
+        writer.WriteStartObject();
+        foreach (var property in header.Properties())
+        {
+            if (property.Name != "edges")
+            {
+                property.WriteTo(writer);
+                continue;
+            }
+
+            writer.WritePropertyName("edges");
+            writer.WriteStartObject();
+            foreach (var edge in edges)
+            {
+                writer.WritePropertyName(edge.Id);
+                new JObject { ["score"] = edge.Score is { } score ? new JValue(score) : JValue.CreateNull(), ["in_graph"] = edge.InGraph }.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
     }
 }

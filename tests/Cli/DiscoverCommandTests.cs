@@ -1,4 +1,5 @@
 using CircuitFinder.Model.Zoo;
+using CircuitFinder.Reports;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
 using Xunit;
@@ -76,6 +77,11 @@ public sealed class DiscoverCommandTests
         Assert.Equal(2, (int)exported["cfg"]!["n_layers"]!);
         Assert.NotNull(exported["edges"]!["a0.h1->a1.h2<k>"]!["score"]);
         Assert.NotNull(exported["nodes"]!["logits"]!["in_graph"]);
+        // streamed edge by edge, the same text as the whole object's
+        var whole = EapIgGraphJson.FromCircuitJson(JObject.Parse(File.ReadAllText(folder.File("circuit.json"))), "circuit.json");
+        Assert.Equal(JsonFiles.Format(whole), run.Stdout.TrimEnd('\n'));
+        Assert.Equal(0, CliRun.Of("export", folder.File("circuit.json"), "--out", folder.File("eap-ig.json")).ExitCode);
+        Assert.Equal(JsonFiles.Format(whole) + "\n", File.ReadAllText(folder.File("eap-ig.json")));
     }
 
     [Theory]

@@ -57,20 +57,9 @@ public static class DiscoveryBenchmark
         var random = new Random(5);
         var sample = Enumerable.Range(0, sampleEdges).Select(_ => graph.Edges[random.Next(graph.Edges.Count)]).ToList();
         // this machine's load varies: each figure is divided by the mean of plain forwards timed right before and after it
-        double Plain()
-        {
-            using var noGrad = no_grad();
-            return Timing.MedianMs(() => model.Forward(clean).Dispose(), warmup: 0, runs: 3);
-        }
-
-        (double Ms, double Forwards) Measure(Action action)
-        {
-            double before = Plain();
-            long start = Stopwatch.GetTimestamp();
-            action();
-            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            return (ms, ms / ((before + Plain()) / 2));
-        }
+        var clock = new ForwardClock(model, clean);
+        double Plain() => clock.Plain();
+        (double Ms, double Forwards) Measure(Action action) => clock.Measure(action);
 
         // per-test figures: a plain forward after every few tests, each group divided by the plain forwards around it,
         // so that a change of load during the sample moves both sides of the ratio

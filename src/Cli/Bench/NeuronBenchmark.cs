@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitFinder.Graph;
 using CircuitFinder.Model;
 using CircuitFinder.Patching;
@@ -49,20 +48,9 @@ public static class NeuronBenchmark
         }
 
         Step("model", 0);
-        double Plain()
-        {
-            using var noGrad = no_grad();
-            return Timing.MedianMs(() => model.Forward(clean).Dispose(), warmup: 0, runs: 3);
-        }
-
-        (double Ms, double Forwards) Measure(Action action)
-        {
-            double before = Plain();
-            long start = Stopwatch.GetTimestamp();
-            action();
-            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            return (ms, ms / ((before + Plain()) / 2));
-        }
+        // this machine's load varies: each figure is divided by the mean of plain forwards timed right before and after it
+        var clock = new ForwardClock(model, clean);
+        (double Ms, double Forwards) Measure(Action action) => clock.Measure(action);
 
         progress.Report(("graph", 0.05));
         ComputeGraph? built = null;

@@ -31,18 +31,41 @@ public static class ExportCommand
                     OutputFile.Check(target, [path]);
                 }
 
-                var json = JsonFiles.ReadObject(path);
-                JObject exported;
+                if (!File.Exists(path))
+                {
+                    throw new BadInputException($"{path}: file not found");
+                }
+
+                if (CircuitJsonDocument.FirstCharacter(path) != '{')
+                {
+                    throw new BadInputException($"{path}: not a {CircuitJson.Schema} file (not a JSON object)");
+                }
+
+                var document = CircuitJsonDocument.Load(path); // the edges streamed: a neuron-level file holds millions
                 try
                 {
-                    exported = EapIgGraphJson.FromCircuitJson(json, path);
+                    void Write(TextWriter output) => EapIgGraphJson.Write(document, path, output);
+                    if (parse.GetValue(outFile) is { } destination)
+                    {
+                        EapIgGraphJson.FromCircuitJson((JObject)document.Root, path); // the header's checks, before any file is made
+                        AtomicFile.Write(destination, file =>
+                        {
+                            using var text = new StreamWriter(file, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+                            Write(text);
+                            text.Write('\n');
+                        });
+                    }
+                    else
+                    {
+                        Write(stdout);
+                        stdout.WriteLine();
+                    }
                 }
                 catch (FormatException e)
                 {
                     throw new BadInputException(e.Message, e);
                 }
 
-                JsonOutput.Write(exported, parse.GetValue(outFile), stdout);
                 return ExitCodes.Success;
             },
             parse.GetValue(GlobalOptions.Verbose),
