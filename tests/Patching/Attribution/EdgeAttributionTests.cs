@@ -44,6 +44,8 @@ public sealed class EdgeAttributionTests
     [Theory]
     [InlineData(GraphLevel.Neuron, null, PositionMode.None)]
     [InlineData(GraphLevel.Neuron, null, PositionMode.Labels)]
+    [InlineData(GraphLevel.Neuron, "llama3", PositionMode.None)]
+    [InlineData(GraphLevel.Neuron, "neox", PositionMode.None)]
     [InlineData(GraphLevel.Qkv, null, PositionMode.All)]
     [InlineData(GraphLevel.Qkv, null, PositionMode.Labels)]
     [InlineData(GraphLevel.Head, "gemma2", PositionMode.Labels)]
