@@ -6,8 +6,10 @@ namespace CircuitFinder.Scrubbing.Inputs;
 /// <summary>
 /// Moves a circuit between the head and q/k/v levels of one model: an edge into a head's q, k or v input becomes the
 /// head-level edge into the head, and a head-level edge into a head becomes its three q/k/v edges. Other edges are
-/// the same at both levels. Neuron-level circuits are not projected across levels. Between a positional graph and one
-/// without positions, an edge stands for all of its positional copies, and a positional copy for its edge.
+/// the same at both levels. Between the neuron level and another, an MLP's edge out stands for the same edge out of
+/// every one of its neurons, and a neuron's edge for its MLP's (edges into the MLP are the same at every level).
+/// Between a positional graph and one without positions, an edge stands for all of its positional copies, and a
+/// positional copy for its edge.
 /// </summary>
 public static class CircuitProjection
 {
@@ -18,11 +20,6 @@ public static class CircuitProjection
             return circuit;
         }
 
-        if (from.Level != to.Level && (from.Level == GraphLevel.Neuron || to.Level == GraphLevel.Neuron))
-        {
-            throw new BadInputException($"cannot compare a {Name(from.Level)}-level circuit with a {Name(to.Level)}-level one");
-        }
-
         if (from.Positions is not null && to.Positions is not null && !from.Positions.Equals(to.Positions))
         {
             throw new BadInputException($"cannot compare circuits split by different position groups ({from.Positions}; {to.Positions})");
@@ -30,11 +27,12 @@ public static class CircuitProjection
 
         // positions are kept where both graphs have the same; a circuit without positions holds every positional copy
         // of its edges, and a positional one the edge without positions when it holds any copy of it
-        bool sameLevel = from.Level == to.Level, bothPositional = from.Positions is not null && to.Positions is not null;
-        (Node, Node, QkvInput?, string?) Key(Edge e) => (e.Source, e.Destination, sameLevel ? e.Input : null, bothPositional ? e.Position : null);
+        // q/k/v inputs are kept where both graphs name them; across the neuron level a neuron is keyed by its MLP
+        bool sameInputs = (from.Level == GraphLevel.Head) == (to.Level == GraphLevel.Head), bothPositional = from.Positions is not null && to.Positions is not null;
+        bool acrossNeurons = from.Level != to.Level && (from.Level == GraphLevel.Neuron || to.Level == GraphLevel.Neuron);
+        Node Writer(Node n) => acrossNeurons && n.Kind == NodeKind.Neuron ? Node.Mlp(n.Layer) : n;
+        (Node, Node, QkvInput?, string?) Key(Edge e) => (Writer(e.Source), e.Destination, sameInputs ? e.Input : null, bothPositional ? e.Position : null);
         var byKey = to.Edges.ToLookup(Key);
         return new Circuit(circuit.Edges.SelectMany(e => byKey[Key(e)]));
     }
-
-    private static string Name(GraphLevel level) => level.ToString().ToLowerInvariant();
 }
