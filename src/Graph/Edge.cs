@@ -50,6 +50,17 @@ public sealed record Edge(Node Source, Node Destination, QkvInput? Input)
     /// <inheritdoc />
     public override string ToString() => Id;
 
+    /// <summary>Edges are equal when source, destination, input and position are (field by field: graphs hash millions of edges).</summary>
+    public bool Equals(Edge? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && Input == other.Input && Source.Equals(other.Source) && Destination.Equals(other.Destination)
+            && string.Equals(Position, other.Position, StringComparison.Ordinal));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => unchecked((int)StableHash.Mix(
+        (((ulong)(uint)Source.GetHashCode() << 32) | (uint)Destination.GetHashCode())
+        ^ StableHash.Mix((ulong)(Input is { } i ? (int)i + 1 : 0) ^ (Position is null ? 0 : StableHash.Of(Position)))));
+
     /// <summary>The id suffix of an input: <c>&lt;q&gt;</c>, <c>&lt;k&gt;</c>, <c>&lt;v&gt;</c>, or empty for null.</summary>
     internal static string Suffix(QkvInput? input) => input is { } i ? "<" + Letter(i) + ">" : string.Empty;
 

@@ -61,6 +61,14 @@ public sealed record Node(NodeKind Kind, int Layer, int Index)
     /// <inheritdoc />
     public override string ToString() => Id;
 
+    /// <summary>Nodes are equal when kind, layer and index are (compared field by field: graphs hash millions of edges).</summary>
+    public bool Equals(Node? other) =>
+        ReferenceEquals(this, other) || (other is not null && Kind == other.Kind && Layer == other.Layer && Index == other.Index);
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        unchecked((int)StableHash.Mix((((ulong)(uint)Layer << 32) | (uint)Index) ^ ((ulong)Kind * 0x9E3779B97F4A7C15UL)));
+
     private static NodeKind Checked(NodeKind kind, int layer, int index)
     {
         bool ok = kind switch

@@ -16,30 +16,40 @@ internal static class Reachability
     }
 
     /// <summary>
-    /// Nodes reachable from <c>input</c> that also reach <c>logits</c> through <paramref name="edges"/> (a neuron is
-    /// reached through its MLP's input, <c>m{l}</c> → <c>m{l}.n{i}</c>).
+    /// Nodes reachable from <c>input</c> that also reach <c>logits</c> through <paramref name="edges"/> of
+    /// <paramref name="graph"/> (a neuron is reached through its MLP's input, <c>m{l}</c> → <c>m{l}.n{i}</c>). The
+    /// search runs over node indices with value-type edges: a neuron-level circuit can hold millions of edges.
     /// </summary>
-    public static HashSet<Node> OnInputToLogitsPaths(IEnumerable<Edge> edges)
+    public static HashSet<Node> OnInputToLogitsPaths(ComputeGraph graph, IReadOnlyCollection<Edge> edges)
     {
-        var list = edges as IReadOnlyCollection<Edge> ?? edges.ToList();
-        var graph = ToQuikGraph([Node.Input, Node.Logits], list);
-        // at neuron level the MLP m{l} (a destination) feeds its neurons (sources) inside the model, not by an edge
-        foreach (var neuron in list.Select(e => e.Source).Where(n => n.Kind == NodeKind.Neuron).Distinct().ToList())
+        var quik = new BidirectionalGraph<int, SEquatableEdge<int>>(allowParallelEdges: true);
+        quik.AddVertexRange(Enumerable.Range(0, graph.Nodes.Count));
+        var neurons = new HashSet<Node>();
+        foreach (var edge in edges)
         {
-            graph.AddVerticesAndEdge(new TaggedEdge<Node, Edge>(Node.Mlp(neuron.Layer), neuron, null!));
+            quik.AddEdge(new SEquatableEdge<int>(graph.IndexOf(edge.Source), graph.IndexOf(edge.Destination)));
+            if (edge.Source.Kind == NodeKind.Neuron)
+            {
+                neurons.Add(edge.Source);
+            }
         }
 
-        var fromInput = Reached(graph, Node.Input);
-        var toLogits = Reached(new ReversedBidirectionalGraph<Node, TaggedEdge<Node, Edge>>(graph), Node.Logits);
-        fromInput.IntersectWith(toLogits);
-        return fromInput;
+        // at neuron level the MLP m{l} (a destination) feeds its neurons (sources) inside the model, not by an edge
+        foreach (var neuron in neurons)
+        {
+            quik.AddEdge(new SEquatableEdge<int>(graph.IndexOf(Node.Mlp(neuron.Layer)), graph.IndexOf(neuron)));
+        }
+
+        var fromInput = Reached(quik, graph.IndexOf(Node.Input));
+        fromInput.IntersectWith(Reached(new ReversedBidirectionalGraph<int, SEquatableEdge<int>>(quik), graph.IndexOf(Node.Logits)));
+        return fromInput.Select(i => graph.Nodes[i]).ToHashSet();
     }
 
-    private static HashSet<Node> Reached<TEdge>(IVertexListGraph<Node, TEdge> graph, Node root)
-        where TEdge : IEdge<Node>
+    private static HashSet<int> Reached<TEdge>(IVertexListGraph<int, TEdge> graph, int root)
+        where TEdge : IEdge<int>
     {
-        var reached = new HashSet<Node>();
-        var search = new DepthFirstSearchAlgorithm<Node, TEdge>(graph) { ProcessAllComponents = false };
+        var reached = new HashSet<int>();
+        var search = new DepthFirstSearchAlgorithm<int, TEdge>(graph) { ProcessAllComponents = false };
         search.DiscoverVertex += v => reached.Add(v);
         search.Compute(root);
         return reached;
