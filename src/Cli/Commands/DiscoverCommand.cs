@@ -27,7 +27,7 @@ public static class DiscoverCommand
         var budget = new Option<double?>("--budget") { Description = "Keep this percent of all edges by |score| (eap, eap-ig)" };
         var metric = new Option<string?>("--metric") { Description = "kl, logit-diff, prob, prob-diff, logprob, loss, accuracy (default: kl for acdc, else the task's)" };
         var ablation = new Option<string>("--ablation") { Description = "resample, mean, mean-positions, zero, noise", DefaultValueFactory = _ => "resample" };
-        var level = new Option<string>("--level") { Description = "head, qkv or neuron", DefaultValueFactory = _ => "qkv" };
+        var level = new Option<string>("--level") { Description = "head, qkv, or neuron (every MLP neuron a source of its own, each MLP the destination that reads for its neurons)", DefaultValueFactory = _ => "qkv" };
         var positions = new Option<string>("--positions") { Description = "none, all (an edge per token position) or labels (an edge per word label of the task, the rest as 'other')", DefaultValueFactory = _ => "none" };
         var count = new Option<int?>("--n") { Description = "Prompts to generate for a built-in task (default 32), or the first N of a task file (default: all)" };
         var bos = new TaskReadSwitches();
