@@ -1,3 +1,4 @@
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace CircuitFinder.Cli;
@@ -14,5 +15,18 @@ public static class JsonOutput
         }
 
         JsonFiles.WriteIndented(path, json);
+    }
+
+    /// <summary>What <paramref name="write"/> writes, streamed: to stdout, or atomically to <paramref name="path"/>.</summary>
+    public static void Write(Action<JsonWriter> write, string? path, TextWriter stdout)
+    {
+        if (path is null)
+        {
+            JsonFiles.Write(stdout, write);
+            stdout.WriteLine();
+            return;
+        }
+
+        JsonFiles.WriteIndented(path, write);
     }
 }

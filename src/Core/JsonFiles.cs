@@ -14,16 +14,64 @@ public static class JsonFiles
     public static string Format(JToken json)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.Indented })
-        {
-            json.WriteTo(writer);
-        }
-
+        Write(text, json.WriteTo);
         return text.ToString();
     }
 
     /// <summary>Writes <see cref="Format"/> of <paramref name="json"/> and a final newline to <paramref name="path"/> atomically.</summary>
     public static void WriteIndented(string path, JToken json) => AtomicFile.WriteAllText(path, Format(json) + "\n");
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> writes, as <see cref="Format"/> would (indented, LF line ends), and a final
+    /// newline to <paramref name="path"/> atomically, straight to the file: for JSON too large to hold as one tree.
+    /// </summary>
+    public static void WriteIndented(string path, Action<JsonWriter> write) => AtomicFile.Write(path, file =>
+    {
+        using var text = new StreamWriter(file, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        Write(text, write);
+        text.Write('\n');
+    });
+
+    /// <summary>Writes what <paramref name="write"/> writes to <paramref name="output"/> as indented JSON (no final newline).</summary>
+    public static void Write(TextWriter output, Action<JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var writer = new JsonTextWriter(output) { Formatting = Formatting.Indented, CloseOutput = false };
+        write(writer);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="json"/>, except that the members at <paramref name="streamed"/>'s paths (<see cref="JToken.Path"/>:
+    /// <c>graph.edges</c>) are written by their writers in place of the member's value: a file of millions of edges is
+    /// written one edge at a time around a small tree of everything else.
+    /// </summary>
+    public static void WriteStreamed(JsonWriter writer, JToken json, IReadOnlyDictionary<string, Action<JsonWriter>> streamed)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(streamed);
+        if (json is not JObject o)
+        {
+            json.WriteTo(writer);
+            return;
+        }
+
+        writer.WriteStartObject();
+        foreach (var member in o.Properties())
+        {
+            writer.WritePropertyName(member.Name);
+            if (streamed.TryGetValue(member.Path, out var write))
+            {
+                write(writer);
+            }
+            else
+            {
+                WriteStreamed(writer, member.Value, streamed);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
 
     /// <summary>
     /// Reads a JSON object file of at most <paramref name="limit"/> bytes (a regular file: <see cref="InputFile"/>); a missing,

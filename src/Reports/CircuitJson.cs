@@ -34,47 +34,11 @@ public static class CircuitJson
         ArgumentNullException.ThrowIfNull(r);
         var json = Summary(r);
         var inCircuit = r.Circuit.Nodes(r.Graph).ToHashSet();
-        AtomicFile.Write(path, file =>
+        JsonFiles.WriteIndented(path, writer => JsonFiles.WriteStreamed(writer, json, new Dictionary<string, Action<JsonWriter>>
         {
-            using var text = new StreamWriter(file, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-            using (var writer = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false })
-            {
-                writer.WriteStartObject();
-                foreach (var property in json.Properties())
-                {
-                    if (property.Name != "graph")
-                    {
-                        property.WriteTo(writer);
-                        continue;
-                    }
-
-                    writer.WritePropertyName("graph");
-                    writer.WriteStartObject();
-                    foreach (var field in ((JObject)property.Value).Properties())
-                    {
-                        writer.WritePropertyName(field.Name);
-                        switch (field.Name)
-                        {
-                            case "nodes":
-                                WriteObject(writer, r.Graph.Nodes, n => n.Id, n => NodeFields(n, inCircuit));
-                                break;
-                            case "edges":
-                                WriteObject(writer, r.Graph.Edges, e => e.Id, e => EdgeFields(e, r));
-                                break;
-                            default:
-                                field.Value.WriteTo(writer);
-                                break;
-                        }
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndObject();
-            }
-
-            text.Write('\n');
-        });
+            ["graph.nodes"] = w => WriteObject(w, r.Graph.Nodes, n => n.Id, n => NodeFields(n, inCircuit)),
+            ["graph.edges"] = w => WriteObject(w, r.Graph.Edges, e => e.Id, e => EdgeFields(e, r)),
+        }));
     }
 
     private static void WriteObject<T>(JsonWriter writer, IEnumerable<T> items, Func<T, string> name, Func<T, JObject> fields)

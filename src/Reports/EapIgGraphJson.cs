@@ -41,36 +41,29 @@ public static class EapIgGraphJson
     }
 
     /// <summary>
-    /// Writes the EAP-IG graph JSON of <paramref name="circuitJson"/> (read with its edges streamed) to
-    /// <paramref name="output"/> as indented text, one edge at a time: the same text as <see cref="FromCircuitJson"/>'s.
+    /// Writes the EAP-IG graph JSON of <paramref name="circuitJson"/> (read with its edges streamed) through
+    /// <paramref name="writer"/>, one edge at a time: the same JSON as <see cref="FromCircuitJson"/>'s. Every check
+    /// is made before anything is written.
     /// </summary>
-    public static void Write(CircuitJsonDocument circuitJson, string source, TextWriter output)
+    public static void Write(CircuitJsonDocument circuitJson, string source, JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(circuitJson);
         var root = circuitJson.Root as JObject ?? throw new FormatException($"{source}: not a {CircuitJson.Schema} file (not a JSON object)");
         var header = FromCircuitJson(root, source); // its edges: the empty placeholder
         var edges = circuitJson.Edges ?? throw new FormatException($"{source}: missing field 'graph.edges'");
-        using var writer = new JsonTextWriter(output) { Formatting = Formatting.Indented, CloseOutput = false };
-        writer.WriteStartObject();
-        foreach (var property in header.Properties())
+        JsonFiles.WriteStreamed(writer, header, new Dictionary<string, Action<JsonWriter>>
         {
-            if (property.Name != "edges")
+            ["edges"] = w =>
             {
-                property.WriteTo(writer);
-                continue;
-            }
+                w.WriteStartObject();
+                foreach (var edge in edges)
+                {
+                    w.WritePropertyName(edge.Id);
+                    new JObject { ["score"] = edge.Score is { } score ? new JValue(score) : JValue.CreateNull(), ["in_graph"] = edge.InGraph }.WriteTo(w);
+                }
 
-            writer.WritePropertyName("edges");
-            writer.WriteStartObject();
-            foreach (var edge in edges)
-            {
-                writer.WritePropertyName(edge.Id);
-                new JObject { ["score"] = edge.Score is { } score ? new JValue(score) : JValue.CreateNull(), ["in_graph"] = edge.InGraph }.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
+                w.WriteEndObject();
+            },
+        });
     }
 }

@@ -44,22 +44,7 @@ public static class ExportCommand
                 var document = CircuitJsonDocument.Load(path); // the edges streamed: a neuron-level file holds millions
                 try
                 {
-                    void Write(TextWriter output) => EapIgGraphJson.Write(document, path, output);
-                    if (parse.GetValue(outFile) is { } destination)
-                    {
-                        EapIgGraphJson.FromCircuitJson((JObject)document.Root, path); // the header's checks, before any file is made
-                        AtomicFile.Write(destination, file =>
-                        {
-                            using var text = new StreamWriter(file, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-                            Write(text);
-                            text.Write('\n');
-                        });
-                    }
-                    else
-                    {
-                        Write(stdout);
-                        stdout.WriteLine();
-                    }
+                    JsonOutput.Write(writer => EapIgGraphJson.Write(document, path, writer), parse.GetValue(outFile), stdout);
                 }
                 catch (FormatException e)
                 {
