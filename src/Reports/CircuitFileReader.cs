@@ -19,15 +19,18 @@ namespace CircuitFinder.Reports;
 /// </summary>
 public static class CircuitFileReader
 {
-    /// <summary>Reads <paramref name="path"/>; <paramref name="graphFor"/> builds the model's graph at a level.</summary>
-    public static CircuitFile Read(string path, Func<GraphLevel, ComputeGraph> graphFor)
+    /// <summary>
+    /// Reads <paramref name="path"/>; <paramref name="graphFor"/> builds the model's graph at a level. A caller that has
+    /// read the file as JSON already passes it as <paramref name="loaded"/>, so that a large file is parsed once.
+    /// </summary>
+    public static CircuitFile Read(string path, Func<GraphLevel, ComputeGraph> graphFor, CircuitJsonDocument? loaded = null)
     {
         if (!File.Exists(path))
         {
             throw new BadInputException($"{path}: no such file");
         }
 
-        var document = StartsJson(path) ? CircuitJsonDocument.Load(path) : null;
+        var document = loaded ?? (StartsJson(path) ? CircuitJsonDocument.Load(path) : null);
         var json = document?.Root;
         var entries = document?.Edges;
         try

@@ -30,8 +30,12 @@ public sealed record CircuitJsonDocument(JToken Root, IReadOnlyList<EdgeEntry>? 
         return c < 0 ? null : (char)c;
     }
 
-    /// <summary>Reads <paramref name="path"/>, a JSON object or array (a caller checks the first character).</summary>
-    public static CircuitJsonDocument Load(string path)
+    /// <summary>
+    /// Reads <paramref name="path"/>, a JSON object or array (a caller checks the first character); with
+    /// <paramref name="skipEdges"/> the edge object is passed over unread (<see cref="Edges"/> is then null), for callers
+    /// that want only the run's fields.
+    /// </summary>
+    public static CircuitJsonDocument Load(string path, bool skipEdges = false)
     {
         using var stream = InputFile.OpenRead(path, Limit);
         using var text = new StreamReader(stream);
@@ -44,7 +48,7 @@ public sealed record CircuitJsonDocument(JToken Root, IReadOnlyList<EdgeEntry>? 
             }
 
             List<EdgeEntry>? edges = null;
-            var root = reader.TokenType == JsonToken.StartObject ? ReadObject(path, reader, 0, ref edges) : JToken.ReadFrom(reader, Settings);
+            var root = reader.TokenType == JsonToken.StartObject ? ReadObject(path, reader, 0, skipEdges, ref edges) : JToken.ReadFrom(reader, Settings);
             if (reader.Read())
             {
                 throw new BadInputException($"{path}: not valid JSON (more after the end of the {(root is JObject ? "object" : "value")}, line {reader.LineNumber})");
@@ -59,7 +63,7 @@ public sealed record CircuitJsonDocument(JToken Root, IReadOnlyList<EdgeEntry>? 
     }
 
     /// <summary>An object whose members are read as they are, but for the <c>edges</c> object at the top or under <c>graph</c>.</summary>
-    private static JObject ReadObject(string path, JsonTextReader reader, int depth, ref List<EdgeEntry>? edges)
+    private static JObject ReadObject(string path, JsonTextReader reader, int depth, bool skipEdges, ref List<EdgeEntry>? edges)
     {
         var o = new JObject();
         while (reader.Read() && reader.TokenType != JsonToken.EndObject)
@@ -77,12 +81,20 @@ public sealed record CircuitJsonDocument(JToken Root, IReadOnlyList<EdgeEntry>? 
 
             if (name == "edges" && reader.TokenType == JsonToken.StartObject && (depth == 0 || depth == 1) && edges is null)
             {
-                edges = ReadEdges(path, reader);
+                if (skipEdges)
+                {
+                    reader.Skip();
+                }
+                else
+                {
+                    edges = ReadEdges(path, reader);
+                }
+
                 o[name] = new JObject();
             }
             else if (name == "graph" && depth == 0 && reader.TokenType == JsonToken.StartObject)
             {
-                o[name] = ReadObject(path, reader, 1, ref edges);
+                o[name] = ReadObject(path, reader, 1, skipEdges, ref edges);
             }
             else
             {

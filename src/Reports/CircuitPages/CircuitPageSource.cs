@@ -28,7 +28,7 @@ public static class CircuitPageSource
             graphFor = level => built.TryGetValue(level, out var g) ? g : built[level] = ComputeGraph.Build(shape, level);
         }
 
-        var file = CircuitFileReader.Read(circuitPath, graphFor);
+        var file = CircuitFileReader.Read(circuitPath, graphFor, document);
         JObject? verification = json?["verification"] as JObject;
         if (verificationPath is not null)
         {
@@ -54,7 +54,7 @@ public static class CircuitPageSource
     public static CircuitPage FromFile(CircuitFile file, JObject? verification)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var json = file.Format == "list" ? null : ReadDocument(file.Path)?.Root as JObject;
+        var json = file.Format == "list" ? null : ReadDocument(file.Path, skipEdges: true)?.Root as JObject; // the run's fields only
         return Page(file, json, verification ?? json?["verification"] as JObject);
     }
 
@@ -141,7 +141,7 @@ public static class CircuitPageSource
     }
 
     /// <summary>The file as JSON (its scored edges streamed, <see cref="CircuitJsonDocument"/>), or null when it is a text list.</summary>
-    private static CircuitJsonDocument? ReadDocument(string path)
+    private static CircuitJsonDocument? ReadDocument(string path, bool skipEdges = false)
     {
         if (!File.Exists(path))
         {
@@ -153,7 +153,7 @@ public static class CircuitPageSource
             return null;
         }
 
-        return CircuitJsonDocument.Load(path);
+        return CircuitJsonDocument.Load(path, skipEdges);
     }
 
     private static IEnumerable<string> Lines(string path)
