@@ -116,8 +116,12 @@ public static class EdgeAttribution
             }
         }
 
+        // each row's position group [b·p], prompt-major, as the patching engine groups rows (null without positions)
+        var rowGroups = patcher.Graph.Positions is { } grouping
+            ? PositionRows.For(patcher.Input, grouping.Count, grouping.Mode == PositionMode.All, clean.dtype).Flat
+            : null;
         var neurons = patcher.Clean.Post is null ? [] : NeuronScoreTables.Compute(
-            model, patcher.Clean, patcher.Ablated, gradients, slots, RowGroups(patcher, shape), patcher.Graph.Positions?.Count ?? 1);
+            model, patcher.Clean, patcher.Ablated, gradients, slots, rowGroups, patcher.Graph.Positions?.Count ?? 1);
         if (byPosition)
         {
             // position-major deltas [n_src, p, b, d] and gradients [n_slots, p, b, d]: position t's rows, read in place
@@ -129,7 +133,7 @@ public static class EdgeAttribution
         {
             // the groups of word labels lie anywhere in a prompt: each group's rows are gathered (each row once in all)
             long nSrc = clean.shape[0], rowCount = clean.shape[1] * clean.shape[2], d = clean.shape[3];
-            var groups = patcher.Input.PositionGroups!.to(ScalarType.Int64).reshape(-1); // [b·p]
+            var groups = rowGroups!; // [b·p]
             var rowsDelta = (ablated - clean).view(nSrc, rowCount, d); // [n_src, b·p, d]
             var rowsGradients = gradients.view(slots.Count, rowCount, d); // [n_slots, b·p, d]
             return (Tables(slots, positions.Count, pg =>
@@ -141,14 +145,6 @@ public static class EdgeAttribution
 
         return (Tables(slots, 1, _ => ((ablated - clean).flatten(1), gradients.flatten(1))), neurons); // [n_src, b·p·d], [n_slots, b·p·d]
     }
-
-    /// <summary>Each row's position group <c>[b·p]</c> (prompt-major), or null without positions.</summary>
-    private static Tensor? RowGroups(EdgePatcher patcher, long[] shape) => patcher.Graph.Positions?.Mode switch
-    {
-        PositionMode.All => arange(shape[2], ScalarType.Int64, patcher.CleanSources.device).repeat(shape[1]), // [b·p]: row b·p + t is position t
-        PositionMode.Labels => patcher.Input.PositionGroups!.to(ScalarType.Int64).reshape(-1),
-        _ => null,
-    };
 
     /// <summary>
     /// One table <c>[sources, count]</c> per slot group and position group (position groups innermost): the product of

@@ -73,12 +73,10 @@ public sealed class GraphLayout
         _ => throw new ArgumentOutOfRangeException(nameof(edge)),
     };
 
-    /// <summary>Checks every edge belongs to the graph (ablation sets come from users).</summary>
-    public void Validate(IEnumerable<Edge> edges) => Ordered(edges);
-
     /// <summary>
     /// <paramref name="edges"/> without repeats, in graph order (so that sums over them, and so the floats, do not depend
-    /// on how the caller's collection iterates); an edge not in the graph is an <see cref="ArgumentException"/> naming it.
+    /// on how the caller's collection iterates); an edge not in the graph (ablation sets come from users) is an
+    /// <see cref="ArgumentException"/> naming it.
     /// One lookup per edge and a sort of their indices: a neuron-level set can hold millions of edges.
     /// </summary>
     public IReadOnlyList<Edge> Ordered(IEnumerable<Edge> edges)
